@@ -94,9 +94,28 @@ def check_encoding(name: str, data: bytes) -> None:
                     "the file is in another encoding (Latin-1, Windows-1252?); convert it to UTF-8") from None
 
 
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+
+
+def _doctype_offset(data: bytes) -> int:
+    """Offset of a DOCTYPE declaration in the prolog, or -1 (scanned before any parsing)."""
+    pos = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    while True:
+        m = _PROLOG_ITEM.match(data, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    return pos if data.startswith(b"<!DOCTYPE", pos) else -1
+
+
 def parse_bytes(data: bytes, name: str) -> etree._ElementTree:
     """Parse UTF-8 bytes safely; ``name`` is used in messages and as base URL."""
     check_encoding(name, data)
+    doctype = _doctype_offset(data)
+    if doctype >= 0:
+        line, col = _line_col(data, doctype)
+        raise _fail(name, line, col, "DOCTYPE declarations are not allowed (DTDs and entities are never loaded)",
+                    "xml.doctype", "remove the <!DOCTYPE ...> declaration; write characters directly in UTF-8")
     parser = _parser()
     try:
         root = etree.fromstring(data, parser, base_url=name)
@@ -109,16 +128,10 @@ def parse_bytes(data: bytes, name: str) -> etree._ElementTree:
         raise _fail(name, line, max(col, 1), f"not well-formed XML: {msg}", "xml.well-formed",
                     "fix the markup at this position (unclosed tag, stray '<' or '&'?)") from None
     tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        line = _doctype_line(data)
-        raise _fail(name, line, 1, "DOCTYPE declarations are not allowed (DTDs and entities are never loaded)",
-                    "xml.doctype", "remove the <!DOCTYPE ...> declaration; write characters directly in UTF-8")
+    if tree.docinfo.internalDTD is not None:  # belt and braces: the prolog scan should have caught it
+        raise _fail(name, 1, 1, "DOCTYPE declarations are not allowed", "xml.doctype",
+                    "remove the <!DOCTYPE ...> declaration")
     return tree
-
-
-def _doctype_line(data: bytes) -> int:
-    i = data.find(b"<!DOCTYPE")
-    return data.count(b"\n", 0, i) + 1 if i >= 0 else 1
 
 
 def load_xml(path: str | Path) -> etree._ElementTree:

@@ -1,0 +1,91 @@
+"""One invalid and one valid case per Schematron rule, named after the rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, SAMPLE
+from editio.resources import schema_path
+from editio.schematron import date_bound, engine, is_real_date
+from editio.xmlload import load_xml
+
+INVALID = FIXTURES / "invalid"
+
+
+def check(*paths: Path):
+    trees = {str(p.resolve()): load_xml(p) for p in paths}
+    return engine(str(schema_path("editio.sch"))).check(trees)
+
+
+# rule id -> (fixture, line of the offending element)
+CASES = {
+    "pointer.ref": ("sch-dangling-ref.xml", 24),
+    "date.real": ("sch-impossible-date.xml", 24),
+    "date.order": ("sch-date-order.xml", 24),
+    "choice.pair": ("sch-choice-two-sic.xml", 24),
+    "p.id": ("sch-paragraph-without-id.xml", 25),
+    "name.ref": ("sch-name-without-ref.xml", 24),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_rule_fires_on_its_fixture(rule):
+    name, line = CASES[rule]
+    found = [d for d in check(INVALID / name) if d.rule == rule]
+    assert len(found) == 1, found
+    assert found[0].line == line
+    assert found[0].col > 1
+    assert found[0].hint  # every rule says how to fix it
+
+
+def test_valid_sample_edition_has_no_findings():
+    assert check(SAMPLE / "chapter-1.xml", SAMPLE / "register.xml") == []
+
+
+def test_duplicate_id_across_two_files_names_both_places():
+    folder = INVALID / "duplicate-id"
+    found = [d for d in check(folder / "a.xml", folder / "b.xml") if d.rule == "id.unique"]
+    assert {Path(d.path).name for d in found} == {"a.xml", "b.xml"}
+    assert all("a.xml:" in d.message and "b.xml:" in d.message for d in found)
+
+
+def test_register_entry_pointed_to_only_from_another_file_counts_as_used():
+    only_register = [d.rule for d in check(SAMPLE / "register.xml")]
+    assert "register.unused" in only_register  # alone, nothing points at smith
+    together = [d.rule for d in check(SAMPLE / "chapter-1.xml", SAMPLE / "register.xml")]
+    assert "register.unused" not in together
+
+
+def test_unresolved_cross_file_pointer_is_an_error(tmp_path):
+    text = (SAMPLE / "chapter-1.xml").read_text(encoding="utf-8").replace("register.xml#london", "register.xml#paris")
+    (tmp_path / "chapter-1.xml").write_text(text, encoding="utf-8")
+    (tmp_path / "register.xml").write_bytes((SAMPLE / "register.xml").read_bytes())
+    found = check(tmp_path / "chapter-1.xml", tmp_path / "register.xml")
+    refs = [d for d in found if d.rule == "pointer.ref"]
+    assert len(refs) == 1 and "register.xml#paris" in refs[0].message
+    assert any(d.rule == "register.unused" and "london" in d.message for d in found)
+
+
+def test_correction_without_resp(tmp_path):
+    text = (SAMPLE / "chapter-1.xml").read_text(encoding="utf-8").replace('<corr resp="#ed" cert="high">', "<corr>")
+    (tmp_path / "c.xml").write_text(text, encoding="utf-8")
+    (tmp_path / "register.xml").write_bytes((SAMPLE / "register.xml").read_bytes())
+    assert [d.rule for d in check(tmp_path / "c.xml", tmp_path / "register.xml")] == ["correction.resp"]
+
+
+@pytest.mark.parametrize("value,real", [
+    ("1936", True), ("1936-02", True), ("1936-02-29", True), ("1937-02-29", False),
+    ("1900-02-29", False), ("2000-02-29", True), ("1936-13", False), ("1936-02-30", False),
+    ("1936-9-1", False), ("1936-09-01T25:00", False), ("1936-09-01T03:00:00Z", True), ("", False),
+])
+def test_is_real_date(value, real):
+    assert is_real_date(value) is real
+
+
+def test_partial_dates_compare_by_the_days_they_cover():
+    assert date_bound("1936", False) == "1936-01-01"
+    assert date_bound("1936", True) == "1936-12-31"
+    assert date_bound("1936-02", True) == "1936-02-29"
+    assert date_bound("1937-02", True) == "1937-02-28"
