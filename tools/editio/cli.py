@@ -104,4 +104,162 @@ def validate(paths, fmt, strict, coverage, output):
     sys.exit(report.exit_code(strict))
 
 
+def _build_failed(exc) -> None:
+    """Print an invalid edition's report exactly as ``editio validate`` prints it, then exit 1."""
+    from .formats import render
+
+    text = render(exc.report, "text")
+    if text:
+        click.echo(text, nl=not text.endswith("\n"))
+    click.echo(exc.report.summary(), err=True)
+    click.echo("editio: the edition is invalid; nothing was published (the previous output is unchanged)", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def _print_build_result(result, quiet: bool, verbose: bool) -> None:
+    if not quiet:
+        for d in result.warnings:
+            click.echo(d.format(), err=True)
+        if verbose:
+            for stage, seconds in result.timings.items():
+                click.echo(f"  {stage}: {seconds:.2f} s", err=True)
+        click.echo(result.summary(), err=True)
+
+
+@main.command(epilog="""\b
+Examples:
+  editio build                         # validate, then site/ with pages, PDF and texts
+  editio build -j 2 --no-pdf           # two processes, web and text only
+  editio build --out /tmp/preview --reading diplomatic
+  editio build --shard 2/4 --out part-2   # one of four parts; see `editio merge`
+""")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Output folder (default: 'output' in edition.toml, normally site/).")
+@click.option("--reading", type=click.Choice(["corrected", "diplomatic"]), default=None,
+              help="Reading of the PDF and the texts (default: 'reading' in edition.toml).")
+@click.option("--no-html", is_flag=True, help="Do not make the website.")
+@click.option("--no-pdf", is_flag=True, help="Do not make the PDF.")
+@click.option("--no-text", is_flag=True, help="Do not make the plain-text export.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Transform chapters in this many processes.")
+@click.option("--shard", metavar="K/N", default=None,
+              help="Build only the K-th of N parts of the chapters into --out (validation still sees all).")
+@click.option("--force", is_flag=True, help="Ignore the previous output and transform everything again.")
+@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=str), default=None,
+              help="The edition's folder (with edition.toml); default: the current folder.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Print every chapter and the time of each stage.")
+@handle_errors
+def build(out, reading, no_html, no_pdf, no_text, jobs, shard, force, root, quiet, verbose):
+    """Validate the edition, then publish it: website, PDF and plain texts.
+
+    An invalid edition is refused (exit 1, errors as `editio validate` prints
+    them). Output is written beside the output folder and swapped in at the
+    end, so a failed or interrupted build leaves the previous output as it
+    was. Chapters that did not change are not transformed again.
+    """
+    from .build import InvalidEdition, build as run_build, parse_shard, progress_for
+    from .config import load_config
+
+    outputs = None
+    if no_html or no_pdf or no_text:
+        skip = {"html": no_html, "pdf": no_pdf, "text": no_text}
+        outputs = [o for o in load_config(root).outputs if not skip[o]]
+    try:
+        result = run_build(root, out=out, reading=reading, outputs=outputs, jobs=jobs, force=force,
+                           shard=parse_shard(shard) if shard else None, progress=progress_for(quiet, verbose))
+    except InvalidEdition as exc:
+        _build_failed(exc)
+    _print_build_result(result, quiet, verbose)
+
+
+@main.command(epilog="""\b
+Example (the parts come from `editio build --shard K/N`, e.g. a CI matrix):
+  editio merge part-1 part-2 part-3 part-4 --out site
+""")
+@click.argument("parts", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=str))
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Output folder (default: 'output' in edition.toml, normally site/).")
+@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=str), default=None,
+              help="The edition's folder (with edition.toml); default: the current folder.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Print more detail.")
+@handle_errors
+def merge(parts, out, root, quiet, verbose):
+    """Assemble the parts of a sharded build into the complete site.
+
+    The result is byte for byte what `editio build` makes. The parts must be
+    built from the same sources, settings and editio as the edition here.
+    """
+    from .build import merge as run_merge, progress_for
+
+    result = run_merge(list(parts), root, out=out, progress=progress_for(quiet, verbose))
+    _print_build_result(result, quiet, verbose)
+
+
+@main.command(epilog="""\b
+Examples:
+  editio text                          # every chapter to standard output
+  editio text --reading diplomatic tei/ch1.xml
+  editio text --out texts/             # one NAME.txt per chapter
+""")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--reading", type=click.Choice(["corrected", "diplomatic"]), default=None,
+              help="Corrected text (default) or the text as printed.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Write NAME.txt files into this folder instead of standard output.")
+@handle_errors
+def text(paths, reading, out):
+    """The plain text of each chapter: headings and paragraphs, without notes.
+
+    PATHS are TEI files or folders (default: the edition's inputs). Registers
+    are skipped. Useful for diffs, search indexes and checks against the source.
+    """
+    from .textexport import write_texts
+
+    for line in write_texts(list(paths) or None, reading=reading, out=out):
+        click.echo(line, nl=False)
+
+
+@main.command(epilog="""\b
+Example:
+  editio init my-edition && cd my-edition && editio build
+""")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=str))
+@click.option("--title", default=None, help="The edition's title (default: from the folder name).")
+@handle_errors
+def init(directory, title):
+    """Start a new edition in DIRECTORY (which must be empty or new).
+
+    Writes a commented edition.toml, tei/ with a sample chapter and its
+    register, the schema for your XML editor, a GitHub workflow, a pre-commit
+    configuration and a README.
+    """
+    from .init import init_edition
+
+    created = init_edition(directory, title=title)
+    click.echo(f"created a new edition in {directory} ({len(created)} files); next: cd {directory} && editio build")
+
+
+@main.command(epilog="""\b
+Example:
+  editio serve --port 8000             # then open http://127.0.0.1:8000/
+""")
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 = any free port).")
+@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=str), default=None,
+              help="The edition's folder (with edition.toml); default: the current folder.")
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF while previewing (faster rebuilds).")
+@handle_errors
+def serve(port, root, no_pdf):
+    """Preview the edition on 127.0.0.1, rebuilding and reloading on every change.
+
+    Invalid edits show their errors in the terminal and in the browser; the
+    last good output keeps being served until they are fixed.
+    """
+    from .serve import serve as run_serve
+
+    run_serve(root, port=port, skip_pdf=no_pdf, echo=lambda m: click.echo(m, err=True))
+
+
 # -- more commands above --
