@@ -25,3 +25,27 @@ def run_editio(*args: str, cwd: Path | None = None, timeout: float = 120, env: d
 def editio_cli():
     """The ``run_editio`` helper as a fixture."""
     return run_editio
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory):
+    """A fresh venv with editio installed from a wheel built from this checkout.
+
+    Built once per session. The venv sees the machine's site-packages for the
+    dependencies (lxml, saxonche, typst...) so no network is needed, but
+    editio itself comes from the wheel: tests run its ``bin/editio`` outside
+    the checkout to prove schema/ and xslt/ ship inside the wheel.
+    """
+    import venv
+
+    base = tmp_path_factory.mktemp("wheel")
+    dist = base / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(dist), str(REPO)], check=True, capture_output=True)
+    wheel = next(dist.glob("editio-*.whl"))
+    env_dir = base / "venv"
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    py = env_dir / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q", str(wheel)],
+                   check=True, capture_output=True)
+    return env_dir
