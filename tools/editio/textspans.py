@@ -87,12 +87,14 @@ class _Eligibility:
     """Caches, per element, the block it opens to annotation (or None)."""
 
     def __init__(self) -> None:
-        self.cache: dict[int, etree._Element | None] = {}
+        # keyed by id(); the element is kept alive in the value so that lxml
+        # cannot hand the same id to another element proxy later
+        self.cache: dict[int, tuple[etree._Element, etree._Element | None]] = {}
 
     def block_of(self, el) -> etree._Element | None:
         key = id(el)
         if key in self.cache:
-            return self.cache[key]
+            return self.cache[key][1]
         block = None
         found = None
         node = el
@@ -112,7 +114,7 @@ class _Eligibility:
             elif name not in STRUCTURE:
                 break
             node = node.getparent()
-        self.cache[key] = block
+        self.cache[key] = (el, block)
         return block
 
 
@@ -126,7 +128,7 @@ def text_runs(raw: str, tree: etree._ElementTree) -> list[TextRun]:
     stack: list[etree._Element] = []
     runs: list[TextRun] = []
     eligibility = _Eligibility()
-    block_text: dict[int, list[str]] = {}
+    block_text: dict[int, tuple[etree._Element, list[str]]] = {}
     for m in _TOKEN.finditer(raw):
         kind = m.lastgroup
         if kind == "empty" or kind == "start":
@@ -150,7 +152,7 @@ def text_runs(raw: str, tree: etree._ElementTree) -> list[TextRun]:
             block = eligibility.block_of(parent)
             # sentence context: the text of the enclosing p/head so far, tagged or not
             owner = _owning_block(parent)
-            seen = block_text.setdefault(id(owner), []) if owner is not None else []
+            seen = block_text.setdefault(id(owner), (owner, []))[1] if owner is not None else []
             before = "".join(seen)[-40:]
             if owner is not None and not _inside_note(parent, owner):
                 seen.append(text)
