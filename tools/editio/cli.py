@@ -262,4 +262,68 @@ def serve(port, root, no_pdf):
     run_serve(root, port=port, skip_pdf=no_pdf, echo=lambda m: click.echo(m, err=True))
 
 
+@main.command("import", epilog="""\b
+Examples:
+  editio import chapter-60.txt --out tei/chapter-60.xml
+  editio import chapter-60.txt --out tei/chapter-60.xml --force   # replace it
+""")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="The TEI file to write (its name gives the ids: NAME-p1, NAME-p2, ...).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@handle_errors
+def import_(source, out, force):
+    """Turn a plain-text chapter into a valid TEI chapter.
+
+    SOURCE is UTF-8 text: blank lines separate paragraphs; a short first line
+    without final punctuation is the heading. The header is filled from
+    edition.toml. Then tag it with: editio annotate OUT --write
+    """
+    from .importer import import_text
+
+    path = import_text(source, out, force=force)
+    click.echo(f"wrote {path}; next: editio annotate {path}")
+
+
+@main.command(epilog="""\b
+Examples:
+  editio annotate tei/chapter-60.xml                 # review list
+  editio annotate tei/ --format json > suggestions.json
+  editio annotate tei/chapter-60.xml --write         # apply confident ones
+""")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="One suggestion a line, or a JSON list for tools.")
+@click.option("--write", is_flag=True,
+              help="Apply suggestions at or above --threshold in place (only if the result still validates).")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
+              help="Minimum confidence for --write.")
+@click.option("--register", "register", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="The register (default: register.xml among PATHS or beside them).")
+@handle_errors
+def annotate(paths, fmt, write, threshold, register):
+    """Propose tags for untagged names, misspelt names and dates.
+
+    PATHS are chapter files or folders. Suggestions point at path:line:col;
+    names not in the register are listed as candidates and never tagged.
+    """
+    import json
+
+    from .annotate import annotate as run_annotate
+
+    result = run_annotate(paths, write=write, threshold=threshold, register_path=register)
+    if fmt == "json":
+        click.echo(json.dumps([s.as_dict() for s in result.suggestions], ensure_ascii=False, indent=2))
+    else:
+        for s in result.suggestions:
+            click.echo(s.format())
+    kinds = {}
+    for s in result.suggestions:
+        kinds[s.kind] = kinds.get(s.kind, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nothing to suggest"
+    if write:
+        summary += f"; applied {result.applied} in {len(result.written)} file(s)"
+    click.echo(summary, err=True)
+
+
 # -- more commands above --

@@ -128,6 +128,11 @@ class Register:
         for e in entries:
             for name in e.names:
                 self._add(name, e.id, 1.0)
+                # "Union of Soviet Socialist Republics (USSR)": both the name and the abbreviation
+                both = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", name)
+                if both:
+                    self._add(both.group(1), e.id, 1.0)
+                    self._add(both.group(2), e.id, 1.0)
                 if name.lower().startswith("the "):
                     self._add(name[4:], e.id, 1.0)
                 words = name.split()
@@ -182,15 +187,20 @@ class Register:
                 wrong = _norm("".join(sic.itertext()))
                 corr = el.find(f".//{_T}corr")
                 right = _norm("".join(corr.itertext())) if corr is not None else self.entries[ident].main
-                if wrong and wrong[:1].isupper() and wrong not in self.forms:
-                    self.misprints[wrong] = (ident, right)
+                if wrong and wrong[:1].isupper():
+                    # a registered variant that the edition corrects is a misprint, not a name form
+                    ids, _conf = self.forms.get(wrong, ({ident}, 0.0))
+                    if ids == {ident}:
+                        self.forms.pop(wrong, None)
+                        self.misprints[wrong] = (ident, right)
                 continue
             if el.find(f".//{_T}choice") is not None:
                 continue
             text = _norm("".join(el.itertext()))
-            if forms and text and not is_common_word(text):
+            if forms and text and not is_common_word(text) and text not in self.misprints:
                 self._add(text, ident, 0.95)
-        self.__dict__.pop("_exact", None)
+        for cached in ("_exact", "_single", "_single_list", "_fuzzy_cache"):
+            self.__dict__.pop(cached, None)
 
     @cached_property
     def _exact(self) -> re.Pattern | None:
