@@ -1,0 +1,25 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- The list of sources: the printed source of each chapter, the works cited in notes and the register's bibliography, once each, sorted. -->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:e="urn:editio:print"
+  xmlns:f="urn:editio:functions"
+  xmlns:m="urn:editio:modes"
+  exclude-result-prefixes="#all">
+
+  <xsl:template match="e:edition" mode="m:sources">
+    <xsl:variable name="bibls" select="e:file/tei:TEI/(tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:bibl
+                                         | tei:text//tei:note//tei:bibl | tei:text//tei:listBibl//tei:bibl)
+                                       [not(ancestor::tei:bibl)]"/>
+    <xsl:if test="exists($bibls)">
+      <xsl:text>= Sources&#10;&#10;#set par(first-line-indent: 0pt, hanging-indent: 1.5em, justify: false)&#10;</xsl:text>
+      <xsl:for-each-group select="$bibls" group-by="normalize-space(.)">
+        <xsl:sort select="lower-case(normalize-space(.))" lang="en"/>
+        <xsl:value-of select="f:src(.) || f:bibl(.) || (if (matches(normalize-space(.), '[.!?]$')) then '' else '\.') || '&#10;&#10;'"/>
+      </xsl:for-each-group>
+      <xsl:text>#set par(first-line-indent: 1.2em, hanging-indent: 0pt, justify: true)&#10;&#10;</xsl:text>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,152 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- The running text of a chapter in Typst markup: paragraphs with margin numbers, names with index anchors, notes as footnotes, the chosen reading. -->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:e="urn:editio:print"
+  xmlns:f="urn:editio:functions"
+  xmlns:m="urn:editio:modes"
+  exclude-result-prefixes="#all">
+
+  <!-- Where an element came from, as a Typst comment: editio maps Typst errors back through it. -->
+  <xsl:function name="f:src" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="if ($el/@e:line) then '/*@src ' || $el/ancestor::e:file/@n || ':' || $el/@e:line || '*/' else ''"/>
+  </xsl:function>
+
+  <!-- The number printed in the margin: @n, else the digits ending the xml:id (p7 → 7), else the position. -->
+  <xsl:function name="f:para-number" as="xs:string">
+    <xsl:param name="p" as="element(tei:p)"/>
+    <xsl:sequence select="if ($p/@n) then string($p/@n)
+                          else if (matches($p/@xml:id, '\d+$')) then replace($p/@xml:id, '^.*?(\d+)$', '$1')
+                          else string(count($p/preceding::tei:p[ancestor::tei:body]) + 1)"/>
+  </xsl:function>
+
+  <!-- The register key a mention points at (register.xml#yezhov → yezhov). -->
+  <xsl:function name="f:ref-key" as="xs:string?">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="if (contains($el/@ref, '#')) then tokenize(normalize-space($el/@ref), '\s+')[1] ! substring-after(., '#') else ()"/>
+  </xsl:function>
+
+  <!-- The editorial note that explains a correction (it goes to the apparatus, not to a footnote):
+       the note pointing at the choice by @target, else the next editorial note in the same paragraph
+       with no other choice in between. -->
+  <xsl:function name="f:note-of-choice" as="element(tei:note)?">
+    <xsl:param name="choice" as="element(tei:choice)"/>
+    <xsl:variable name="p" select="$choice/ancestor::tei:p[1]"/>
+    <xsl:variable name="targeted" select="if ($choice/@xml:id) then $p//tei:note[@target = '#' || $choice/@xml:id] else ()"/>
+    <xsl:variable name="next" select="$choice/following::tei:note[@type = 'editorial'][1][ancestor::tei:p[1] is $p][not(@target)]"/>
+    <xsl:sequence select="($targeted, $next[not($choice/following::tei:choice[. &lt;&lt; $next])])[1]"/>
+  </xsl:function>
+
+  <xsl:template match="tei:div" mode="m:text">
+    <xsl:value-of select="f:src(.)"/>
+    <xsl:apply-templates select="*" mode="m:text"/>
+  </xsl:template>
+
+  <xsl:template match="tei:head" mode="m:text">
+    <xsl:variable name="level" select="count(ancestor::tei:div)"/>
+    <xsl:value-of select="'&#10;' || f:src(.) || string-join((1 to max((1, $level))) ! '=') || ' '"/>
+    <xsl:value-of select="f:trim(string-join(f:inline(node())))"/>
+    <xsl:text>&#10;&#10;</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="tei:p" mode="m:text">
+    <xsl:value-of select="f:src(.) || '#pn(' || f:typst-string(f:para-number(.)) || ')'"/>
+    <xsl:value-of select="f:trim(string-join(f:inline(node())))"/>
+    <xsl:text>&#10;&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- Inline content as markup strings. -->
+  <xsl:function name="f:inline" as="xs:string*">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:apply-templates select="$nodes" mode="m:inline"/>
+  </xsl:function>
+
+  <xsl:template match="text()" mode="m:inline">
+    <xsl:sequence select="f:typst-escape(.)"/>
+  </xsl:template>
+  <xsl:template match="comment() | processing-instruction()" mode="m:inline"/>
+
+  <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:rs[@type = ('person', 'place', 'org')]" mode="m:inline">
+    <xsl:variable name="key" select="f:ref-key(.)"/>
+    <xsl:sequence select="f:src(.)"/>
+    <xsl:sequence select="if (exists($key) and not(ancestor::tei:note) and ancestor::tei:body) then '#ix(' || f:typst-string($key) || ')' else ()"/>
+    <xsl:apply-templates mode="m:inline"/>
+  </xsl:template>
+
+  <xsl:template match="tei:rs | tei:date | tei:name | tei:seg | tei:num | tei:measure | tei:author | tei:pubPlace | tei:publisher | tei:biblScope" mode="m:inline">
+    <xsl:apply-templates mode="m:inline"/>
+  </xsl:template>
+
+  <xsl:template match="tei:choice" mode="m:inline">
+    <xsl:variable name="printed" select="if ($reading = 'diplomatic') then (tei:sic, tei:orig) else (tei:corr, tei:reg)"/>
+    <xsl:sequence select="f:src(.) || '#app-anchor(' || f:typst-string('ap-' || generate-id()) || ')'"/>
+    <xsl:apply-templates select="$printed[1]/node()" mode="m:inline"/>
+  </xsl:template>
+
+  <!-- A lone sic or corr (not in a choice) prints as it stands. -->
+  <xsl:template match="tei:sic | tei:corr | tei:orig | tei:reg" mode="m:inline">
+    <xsl:apply-templates mode="m:inline"/>
+  </xsl:template>
+
+  <xsl:template match="tei:note" mode="m:inline">
+    <xsl:choose>
+      <xsl:when test="ancestor::tei:note or ancestor::tei:teiHeader">
+        <xsl:sequence select="' (' || f:trim(string-join(f:inline(node()))) || ')'"/>
+      </xsl:when>
+      <xsl:when test="@type = 'editorial' and (some $c in ancestor::tei:p[1]//tei:choice satisfies f:note-of-choice($c) is current())"/>
+      <xsl:otherwise>
+        <xsl:sequence select="f:src(.) || '#h(0pt, weak: true)#footnote[' || f:trim(string-join(f:inline(node()))) || ']'"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:q | tei:quote | tei:said" mode="m:inline">
+    <xsl:variable name="body" select="string-join(f:inline(node()))"/>
+    <xsl:variable name="quoted" select="matches(normalize-space(.), '^[“‘&quot;«]')"/>
+    <xsl:sequence select="if ($quoted) then $body else '“' || $body || '”'"/>
+  </xsl:template>
+
+  <xsl:template match="tei:hi" mode="m:inline">
+    <xsl:variable name="body" select="string-join(f:inline(node()))"/>
+    <xsl:variable name="rend" select="tokenize(@rend, '\s+')"/>
+    <xsl:sequence select="if ($rend = ('bold', 'b', 'strong')) then '#strong[' || $body || ']'
+                          else if ($rend = ('sup', 'superscript')) then '#super[' || $body || ']'
+                          else if ($rend = ('sub', 'subscript')) then '#sub[' || $body || ']'
+                          else if ($rend = ('smallcaps', 'sc', 'small-caps')) then '#smallcaps[' || $body || ']'
+                          else if ($rend = ('underline', 'u')) then '#underline[' || $body || ']'
+                          else '#emph[' || $body || ']'"/>
+  </xsl:template>
+
+  <xsl:template match="tei:foreign | tei:term | tei:emph | tei:title" mode="m:inline" priority="1">
+    <xsl:sequence select="'#emph[' || string-join(f:inline(node())) || ']'"/>
+  </xsl:template>
+
+  <xsl:template match="tei:ref[@target] | tei:ptr[@target]" mode="m:inline">
+    <xsl:variable name="url" select="normalize-space(@target)"/>
+    <xsl:variable name="body" select="if (self::tei:ptr or not(normalize-space(.))) then f:typst-escape($url) else string-join(f:inline(node()))"/>
+    <xsl:sequence select="if (matches($url, '^(https?|mailto):')) then '#link(' || f:typst-string($url) || ')[' || $body || ']' else $body"/>
+  </xsl:template>
+
+  <xsl:template match="tei:bibl" mode="m:inline">
+    <xsl:apply-templates mode="m:inline"/>
+  </xsl:template>
+
+  <xsl:template match="tei:lb" mode="m:inline">
+    <xsl:sequence select="'#linebreak()'"/>
+  </xsl:template>
+  <!-- Source pagination and milestones are not reproduced in print. -->
+  <xsl:template match="tei:pb | tei:milestone | tei:gap | tei:index" mode="m:inline"/>
+
+  <xsl:template match="*" mode="m:inline">
+    <xsl:message select="ancestor::e:file/@n || ':' || @e:line || ': no print rule for &lt;' || name() || '&gt;; its text is printed without formatting'"/>
+    <xsl:apply-templates mode="m:inline"/>
+  </xsl:template>
+
+  <xsl:template match="*" mode="m:text">
+    <xsl:message select="ancestor::e:file/@n || ':' || @e:line || ': no print rule for block &lt;' || name() || '&gt;; its text is printed as a paragraph'"/>
+    <xsl:value-of select="f:src(.) || f:trim(string-join(f:inline(node()))) || '&#10;&#10;'"/>
+  </xsl:template>
+</xsl:stylesheet>
