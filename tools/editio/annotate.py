@@ -411,8 +411,10 @@ def annotate(paths, *, write: bool = False, threshold: float = DEFAULT_THRESHOLD
     changed: dict[Path, str] = {}
     problems: list[Diagnostic] = []
     for doc in chapters:
+        # a correction needs @resp (Schematron correction.resp): without an editor id, only list it
+        can_correct = _editor_pointer(doc.tree) is not None
         chosen = [s for s in suggestions if s.path == doc.name and s.kind != "candidate"
-                  and s.confidence >= threshold]
+                  and s.confidence >= threshold and (can_correct or s.kind != "misspelling")]
         if not chosen:
             continue
         new_raw = apply_suggestions(doc.raw, doc.tree, chosen)

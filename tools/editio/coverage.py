@@ -49,7 +49,11 @@ def check_coverage(trees: dict[str, etree._ElementTree]) -> list[Diagnostic]:
     """
     registers = [p for p, t in trees.items() if is_register(t)]
     if not registers:
-        return []
+        found = _referenced_register(trees)
+        if found is None:
+            return []
+        trees = {**trees, found[0]: found[1]}
+        registers = [found[0]]
     register_path = registers[0]
     register = Register.from_tree(trees[register_path])
     chapters = {p: t for p, t in trees.items() if p not in registers}
@@ -59,6 +63,26 @@ def check_coverage(trees: dict[str, etree._ElementTree]) -> list[Diagnostic]:
     for path, tree in sorted(chapters.items()):
         out.extend(_check_one(path, tree, register, _ref(register_path, path)))
     return out
+
+
+def _referenced_register(trees):
+    """(path, tree) of the register file the chapters point into, when it was not given."""
+    from .diagnostics import EditioError
+    from .xmlload import load_xml
+
+    for path, tree in sorted(trees.items()):
+        for ref in tree.getroot().xpath("//@ref"):
+            file_part = ref.split("#", 1)[0]
+            if file_part.endswith(".xml") and ":" not in file_part:
+                candidate = Path(path).parent / file_part
+                if candidate.is_file():
+                    try:
+                        reg = load_xml(candidate)
+                    except EditioError:
+                        continue
+                    if is_register(reg):
+                        return str(candidate), reg
+    return None
 
 
 def _check_one(path: str, tree, register: Register, ref: str) -> list[Diagnostic]:
