@@ -45,6 +45,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -238,17 +239,22 @@ def tool_fingerprint() -> str:
 
 @dataclass
 class Settings:
-    """The effective settings of a build: edition.toml plus command-line overrides."""
+    """The effective settings of a build: edition.toml with the command-line overrides applied."""
 
     config: Config
     out_dir: Path
-    reading: str
-    outputs: list[str]
+
+    @property
+    def reading(self) -> str:
+        return self.config.reading
+
+    @property
+    def outputs(self) -> list[str]:
+        return self.config.outputs
 
     def fingerprint(self) -> str:
         data = {k: v for k, v in dataclasses.asdict(self.config).items() if k not in ("root", "output", "inputs")}
-        data["reading"], data["outputs"] = self.reading, sorted(self.outputs)
-        return _hash(json.dumps(data, sort_keys=True, default=str))
+        return _hash(json.dumps(data, sort_keys=True, default=str), os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
 @dataclass
@@ -262,7 +268,8 @@ class Source:
     kind: str = "chapter"  # or "register"
 
 
-def _settings(edition: Edition, out: str | Path | None, reading: str | None, outputs: list[str] | None) -> Settings:
+def _settings(edition: Edition, out: str | Path | None, reading: str | None,
+              outputs: list[str] | None) -> tuple[Edition, Settings]:
     config = edition.config
     reading = reading or config.reading
     if reading not in READINGS:
@@ -272,11 +279,18 @@ def _settings(edition: Edition, out: str | Path | None, reading: str | None, out
     if bad:
         raise usage_error("outputs", f"unknown output(s) {', '.join(sorted(bad))}", "usage.outputs",
                           f"choose from {', '.join(OUTPUTS)}")
+    config = dataclasses.replace(config, reading=reading, outputs=[o for o in OUTPUTS if o in outs])
     out_dir = Path(out).resolve() if out else config.output_dir
-    return Settings(config=config, out_dir=out_dir, reading=reading, outputs=[o for o in OUTPUTS if o in outs])
+    return dataclasses.replace(edition, config=config), Settings(config=config, out_dir=out_dir)
 
 
-def _read_sources(edition: Edition, known_kinds: dict[str, str], known_digests: dict[str, str]) -> list[Source]:
+def natural_key(name: str) -> list:
+    """Reading order of chapter files: ``ch2`` before ``ch10``."""
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", name)]
+
+
+def _read_sources(edition: Edition, known_kinds: dict, known_digests: dict) -> list[Source]:
+    """Every input, read and hashed once, in reading order; the kind of unchanged files comes from the manifest."""
     sources, seen = [], {}
     for path in edition.files:
         try:
@@ -288,7 +302,7 @@ def _read_sources(edition: Edition, known_kinds: dict[str, str], known_digests: 
             raise usage_error(path, f"two input files are both named {path.name!r} ({seen[src.name]} and {path})",
                               "build.duplicate-name", "output files are named after the input file; rename one")
         seen[src.name] = path
-        if known_digests.get(src.name) == src.digest and src.name in known_kinds:
+        if known_digests.get(src.name) == src.digest and known_kinds.get(src.name) in ("chapter", "register"):
             src.kind = known_kinds[src.name]
         else:
             src.kind = "register" if is_register(parse_bytes(data, str(path))) else "chapter"
@@ -297,6 +311,10 @@ def _read_sources(edition: Edition, known_kinds: dict[str, str], known_digests: 
     if len(registers) > 1:
         raise usage_error(registers[1].path, "the edition has more than one register file", "build.registers",
                           f"keep persons, places, organisations and events in one file ({registers[0].path.name})")
+    if not any(s.kind == "chapter" for s in sources):
+        raise usage_error(edition.config.root, "the edition has no chapter files (only a register)", "io.no-input",
+                          "add the chapters' TEI files to tei/")
+    sources.sort(key=lambda s: (s.kind != "chapter", natural_key(s.name), s.name))
     return sources
 
 
@@ -353,63 +371,77 @@ def _verified(out_dir: Path, files: object) -> dict[str, tuple[str, Path]] | Non
 # -- rendering (runs in worker processes with -j N) ----------------------------------------
 
 @dataclass
-class ChapterJob:
+class Job:
+    """Work on one chapter: ``what`` is any of "extract", "text", "page"."""
+
     name: str
     path: Path
-    register: Path | None
-    ctx: object
-    reading: str
-    outputs: list[str]
+    what: tuple[str, ...]
+    reading: str = "corrected"
+    register: Path | None = None
+    ctx: object = None
 
 
 @dataclass
 class Rendered:
-    """The outputs of one chapter: files by relative path, and its extract for the edition pages."""
+    """What a job made: files by relative path (the extract under .editio/), and warnings."""
 
     name: str
-    files: dict[str, bytes]
-    extract: bytes | None = None
+    files: dict[str, dict[str, bytes]]  # unit ("extract", "text", "page") -> {rel: bytes}
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def render_chapter(job: ChapterJob) -> Rendered:
-    """Transform one chapter (pages, extract, text). Stylesheets are compiled once per process."""
-    files: dict[str, bytes] = {}
-    extract = None
-    if "html" in job.outputs:
+def extract_path(name: str) -> str:
+    return f"{EXTRACTS}/{name}.xml"
+
+
+def render(job: Job) -> Rendered:
+    """Run one job. Stylesheets are compiled once per process and reused for every job."""
+    out: dict[str, dict[str, bytes]] = {}
+    warnings: list[Diagnostic] = []
+    if "extract" in job.what:
         from . import html
 
-        files.update(html.chapter_page(job.path, job.register, job.ctx))
-        extract = html.chapter_extract(job.path)
-    if "text" in job.outputs:
+        out["extract"] = {extract_path(job.name): html.chapter_extract(job.path, warnings)}
+    if "text" in job.what:
         from .textexport import text_of_file
 
-        text = text_of_file(job.path, job.reading)
-        files[f"text/{job.name}.txt"] = (text or "").encode("utf-8")
+        out["text"] = {f"text/{job.name}.txt": (text_of_file(job.path, job.reading) or "").encode("utf-8")}
+    if "page" in job.what:
+        from . import html
+
+        out["page"] = html.chapter_page(job.path, job.register, job.ctx, warnings)
     _pause()
-    return Rendered(job.name, files, extract)
+    return Rendered(job.name, out, warnings)
 
 
-def render_pdf_job(edition: Edition, reading: str) -> bytes:
-    """The PDF of the whole edition (a job of its own, so it runs beside the chapters)."""
-    from .pdf import render_pdf
+def render_pdf(edition: Edition) -> tuple[bytes, list[Diagnostic]]:
+    """The PDF of the whole edition and its warnings (a job of its own, so it runs beside the chapters)."""
+    from . import pdf
 
-    return render_pdf(edition, reading=reading)
+    result = pdf.build_pdf(edition, reading=edition.config.reading)
+    return result.pdf, list(result.warnings)
 
 
-def _site_context(settings: Settings, sources: list[Source]):
-    if "html" not in settings.outputs:
-        return None
+def _html_module():
     try:
         from . import html
     except ImportError as exc:
         raise usage_error("outputs", f"this editio cannot make the web edition ({exc})", "build.no-html",
-                          "set outputs = [\"pdf\", \"text\"] in edition.toml or update editio") from None
+                          'leave "html" out of outputs in edition.toml, or update editio') from None
+    return html
 
-    make = getattr(html, "site_context", None)
-    chapters = [s.path for s in sources if s.kind == "chapter"]
-    if make is not None:
-        return make(settings.config, chapters, reading=settings.reading, outputs=settings.outputs)
-    return html.SiteContext.from_config(settings.config, chapters)
+
+def title_of_extract(data: bytes, name: str) -> str:
+    return parse_bytes(data, extract_path(name)).getroot().get("title") or name
+
+
+def _site_context(edition: Edition, chapters: list[Source], register: Source | None, titles: dict[str, str]):
+    """The html SiteContext: settings plus every chapter's title (from its extract) in reading order."""
+    html = _html_module()
+    infos = [html.ChapterInfo(stem=s.name, title=titles[s.name], page=html.page_name(s.name)) for s in chapters]
+    header = parse_bytes(chapters[0].data, str(chapters[0].path))
+    return html.SiteContext.from_edition(edition, infos, register.name if register else "", header)
 
 
 def _ctx_fingerprint(ctx) -> str:
@@ -419,6 +451,40 @@ def _ctx_fingerprint(ctx) -> str:
         return _hash(json.dumps(dataclasses.asdict(ctx), sort_keys=True, default=str))
     except TypeError:
         return _hash(repr(ctx))
+
+
+class _Runner:
+    """Runs jobs in this process (-j 1) or in a pool of spawned processes (-j N)."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool = None
+
+    def _pool(self):
+        if self.pool is None:
+            import multiprocessing
+
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"))
+        return self.pool
+
+    def submit_pdf(self, edition: Edition, parallel: bool):
+        if self.jobs > 1 and parallel:
+            return self._pool().submit(render_pdf, edition)
+        return None
+
+    def map(self, jobs: list[Job]):
+        """Yield each job's Rendered as it completes."""
+        if self.jobs > 1 and len(jobs) > 1:
+            futures = [self._pool().submit(render, j) for j in jobs]
+            for f in as_completed(futures):
+                yield f.result()
+        else:
+            for j in jobs:
+                yield render(j)
+
+    def close(self, cancel: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
 
 # -- staging, locking, swapping ------------------------------------------------------------
@@ -518,14 +584,14 @@ class _Stage:
 # -- the build -----------------------------------------------------------------------------
 
 def _validate(sources: list[Source], key: str, previous: dict, progress: Progress, result: BuildResult) -> dict:
+    """Validate the whole edition, or reuse the previous verdict if no input (and no editio file) changed."""
     old = previous.get("validation")
-    if isinstance(old, dict) and old.get("key") == key and isinstance(old.get("warnings"), list):
-        try:
-            result.warnings.extend(Diagnostic(**w) for w in old["warnings"])
+    if isinstance(old, dict) and old.get("key") == key:
+        warnings = _warnings_of(old)
+        if warnings is not None:
+            result.warnings.extend(warnings)
             result.reused_parts.append("validation")
             return old
-        except TypeError:
-            pass
     from .validate import validate
 
     progress.stage("validating", 0)
@@ -536,7 +602,25 @@ def _validate(sources: list[Source], key: str, previous: dict, progress: Progres
         raise InvalidEdition(report)
     result.rebuilt_parts.append("validation")
     result.warnings.extend(report.warnings)
-    return {"key": key, "warnings": [d.as_dict() for d in sorted(report.warnings)]}
+    return {"key": key, "warnings": _warning_dicts(report.warnings)}
+
+
+def _warning_dicts(warnings: list[Diagnostic]) -> list[dict]:
+    return [d.as_dict() for d in sorted(set(warnings))]
+
+
+def _warnings_of(unit: dict) -> list[Diagnostic] | None:
+    try:
+        return [Diagnostic(**w) for w in unit.get("warnings", [])]
+    except TypeError:
+        return None
+
+
+def _reuse(old_dir: Path, unit: object, key: str) -> dict[str, tuple[str, Path]] | None:
+    """The files of a previous unit with the same key, if they are all there and unchanged."""
+    if not isinstance(unit, dict) or unit.get("key") != key or _warnings_of(unit) is None:
+        return None
+    return _verified(old_dir, unit.get("files"))
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -544,7 +628,8 @@ def parse_shard(text: str) -> tuple[int, int]:
     try:
         k, n = (int(x) for x in text.split("/"))
     except ValueError:
-        raise usage_error("--shard", f"{text!r} is not K/N", "usage.shard", "e.g. --shard 2/4 for the second of four parts") from None
+        raise usage_error("--shard", f"{text!r} is not K/N", "usage.shard",
+                          "e.g. --shard 2/4 for the second of four parts") from None
     if not 1 <= k <= n:
         raise usage_error("--shard", f"shard {k}/{n} does not exist", "usage.shard", "K runs from 1 to N")
     return k, n
@@ -556,293 +641,345 @@ def build(root: str | Path | None = None, *, out: str | Path | None = None, read
     """Build the edition in ``root`` (edition.toml there) into its output folder.
 
     Refuses an invalid edition (:class:`InvalidEdition`, exit code 1) and leaves
-    the previous output untouched on any failure. ``jobs`` > 1 transforms
-    chapters in that many processes; ``shard=(K, N)`` builds only the K-th of N
-    parts of the chapters (see :func:`merge`); ``force`` ignores the previous
-    output's manifest.
+    the previous output untouched on any failure. ``reading`` and ``outputs``
+    override edition.toml; ``jobs`` > 1 transforms chapters in that many
+    processes; ``shard=(K, N)`` builds only the K-th of N parts of the chapters
+    (see :func:`merge`); ``force`` ignores the previous output's manifest.
     """
     progress = progress or Progress()
     started = time.perf_counter()
-    edition = Edition.load(root)
-    settings = _settings(edition, out, reading, outputs)
+    edition, settings = _settings(Edition.load(root), out, reading, outputs)
     result = BuildResult(out_dir=settings.out_dir, shard=shard)
     try:
         with _locked(settings.out_dir):
             previous = {} if force else _load_manifest(settings.out_dir)
-            _build_locked(edition, settings, previous, jobs, shard, progress, result, started)
+            _Build(edition, settings, previous, shard, progress, result).run(jobs)
     finally:
         progress.close()
+    result.warnings = sorted(set(result.warnings))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _build_locked(edition, settings, previous, jobs, shard, progress, result, started):
-    t = time.perf_counter()
-    sources = _read_sources(edition, previous.get("kinds", {}), previous.get("inputs", {}))
-    _check_output(settings, sources)
-    tool, settings_fp = tool_fingerprint(), settings.fingerprint()
-    inputs = {s.name: s.digest for s in sources}
-    all_key = _hash(tool, settings_fp, *(f"{k}={v}" for k, v in sorted(inputs.items())))
-    _pause()
-    validation = _validate(sources, _hash(tool, *(f"{k}={v}" for k, v in sorted(inputs.items()))), previous, progress, result)
-    result.timings["validate"] = time.perf_counter() - t
+class _Build:
+    """One build: plan what to reuse, render the rest, stage and swap."""
 
-    t = time.perf_counter()
-    register = next((s for s in sources if s.kind == "register"), None)
-    chapters = [s for s in sources if s.kind == "chapter"]
-    mine = chapters if shard is None else chapters[shard[0] - 1::shard[1]]
-    ctx = _site_context(settings, sources)
-    base_key = _hash(tool, settings_fp, _ctx_fingerprint(ctx), register.digest if register else "")
-    old_dir = settings.out_dir
+    def __init__(self, edition: Edition, settings: Settings, previous: dict, shard, progress: Progress,
+                 result: BuildResult):
+        self.edition, self.settings, self.previous = edition, settings, previous
+        self.shard, self.progress, self.result = shard, progress, result
+        self.old_dir = settings.out_dir
+        outs = settings.outputs
+        self.want_html, self.want_text = "html" in outs, "text" in outs
+        self.want_pdf = "pdf" in outs and (shard is None or shard[0] == 1)
 
-    # Plan: which chapters can be taken from the previous output.
-    reuse: dict[str, dict] = {}
-    todo: list[Source] = []
-    old_chapters = previous.get("chapters", {})
-    for s in mine:
-        key = _hash(base_key, s.digest)
-        entry = old_chapters.get(s.name)
-        files = _verified(old_dir, entry.get("files")) if isinstance(entry, dict) and entry.get("key") == key else None
-        extract = None
-        if files is not None and "html" in settings.outputs:
-            extract = _verified(old_dir, {f"{EXTRACTS}/{s.name}.xml": entry.get("extract")})
-            files = files if extract is not None else None
-        if files is None:
-            todo.append(s)
-        else:
-            reuse[s.name] = {"key": key, "files": files, "extract": extract}
-    pdf_key = _hash(all_key, "pdf") if "pdf" in settings.outputs and (shard is None or shard[0] == 1) else None
-    old_pdf = previous.get("pdf")
-    pdf_files = (_verified(old_dir, old_pdf.get("files")) if pdf_key and isinstance(old_pdf, dict)
-                 and old_pdf.get("key") == pdf_key else None)
-    result.timings["plan"] = time.perf_counter() - t
+    def _timed(self, name: str, t: float) -> None:
+        self.result.timings[name] = self.result.timings.get(name, 0.0) + time.perf_counter() - t
 
-    kind = "part" if shard else "site"
-    same_shape = previous.get("kind") == kind and previous.get("shard") == (list(shard) if shard else None) \
-        and previous.get("inputs") == inputs and set(old_chapters) == {s.name for s in mine} \
-        and previous.get("all_key") == all_key
-    edition_ok = shard is not None or _verified(old_dir, previous.get("edition")) is not None
-    if not todo and (pdf_key is None or pdf_files is not None) and same_shape and edition_ok:
-        result.reused = sorted(reuse)
-        result.reused_parts += ["edition pages", "pdf"] if pdf_key else ["edition pages"]
-        result.changed = False
-        return
-
-    stage = _Stage(settings.out_dir)
-    try:
+    def run(self, jobs: int) -> None:
         t = time.perf_counter()
-        chapter_entries: dict[str, dict] = {}
-        extracts: dict[str, Path] = {}
-        for name, r in sorted(reuse.items()):
-            for rel, (digest, src) in r["files"].items():
-                stage.link(rel, src)
-            entry = {"key": r["key"], "files": {rel: d for rel, (d, _) in r["files"].items()}}
-            if r["extract"]:
-                (rel, (digest, src)), = r["extract"].items()
-                stage.link(rel, src)
-                entry["extract"] = digest
-                extracts[name] = stage.dir / rel
-            chapter_entries[name] = entry
-        result.reused = sorted(reuse)
-
-        jobs_list = [ChapterJob(s.name, s.path, register.path if register else None, ctx, settings.reading,
-                                settings.outputs) for s in todo]
-        keys = {s.name: _hash(base_key, s.digest) for s in todo}
-        pdf_bytes = None
-
-        def take(r: Rendered) -> None:
-            entry = {"key": keys[r.name], "files": {rel: stage.write(rel, data) for rel, data in sorted(r.files.items())}}
-            if r.extract is not None:
-                rel = f"{EXTRACTS}/{r.name}.xml"
-                entry["extract"] = stage.write(rel, r.extract)
-                extracts[r.name] = stage.dir / rel
-            chapter_entries[r.name] = entry
-            result.rebuilt.append(r.name)
-            progress.step(r.name)
-
-        need_pdf = pdf_key is not None and pdf_files is None
-        progress.stage("transforming chapters" + (" and the PDF" if need_pdf else ""), len(jobs_list) + need_pdf)
+        prev = self.previous
+        sources = _read_sources(self.edition, prev.get("kinds", {}), prev.get("inputs", {}))
+        _check_output(self.settings, sources)
+        tool, sfp = tool_fingerprint(), self.settings.fingerprint()
+        inputs = {s.name: s.digest for s in sources}
+        listed = [f"{k}={v}" for k, v in sorted(inputs.items())]
+        all_key = _hash(tool, sfp, *listed)
         _pause()
-        if jobs > 1 and len(jobs_list) + need_pdf > 1:
-            import multiprocessing
+        validation = _validate(sources, _hash(tool, *listed), prev, self.progress, self.result)
+        self._timed("validate", t)
 
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-                pdf_future = pool.submit(render_pdf_job, edition, settings.reading) if need_pdf else None
-                futures = [pool.submit(render_chapter, j) for j in jobs_list]
-                for f in as_completed(futures):
-                    take(f.result())
-                if pdf_future is not None:
-                    pdf_bytes = pdf_future.result()
-                    progress.step("PDF")
-        else:
-            for j in jobs_list:
-                take(render_chapter(j))
-            if need_pdf:
-                pdf_bytes = render_pdf_job(edition, settings.reading)
-                progress.step("PDF")
-        result.rebuilt.sort()
-        result.timings["transform"] = time.perf_counter() - t
+        register = next((s for s in sources if s.kind == "register"), None)
+        chapters = [s for s in sources if s.kind == "chapter"]
+        mine = chapters if self.shard is None else chapters[self.shard[0] - 1::self.shard[1]]
+        mine_names = {s.name for s in mine}
+        old_chapters = prev.get("chapters", {})
+        old_titles = prev.get("titles") if isinstance(prev.get("titles"), dict) else {}
+        pdf_key = _hash(all_key, "pdf") if self.want_pdf else None
+        pdf_reused = _reuse(self.old_dir, prev.get("pdf"), pdf_key) if pdf_key else None
 
-        pdf_entry = None
-        if pdf_key:
-            rel = settings.config.pdf_name
-            if pdf_bytes is not None:
-                pdf_entry = {"key": pdf_key, "files": {rel: stage.write(rel, pdf_bytes)}}
-                result.rebuilt_parts.append("pdf")
-            else:
-                for r, (digest, src) in pdf_files.items():
-                    stage.link(r, src)
-                pdf_entry = {"key": pdf_key, "files": {r: d for r, (d, _) in pdf_files.items()}}
-                result.reused_parts.append("pdf")
-
-        manifest = {
-            "format": MANIFEST_FORMAT, "tool": tool, "kind": kind, "shard": list(shard) if shard else None,
-            "all_key": all_key, "inputs": inputs, "kinds": {s.name: s.kind for s in sources},
-            "validation": validation, "chapters": chapter_entries, "pdf": pdf_entry,
-            "settings_fp": settings_fp, "reading": settings.reading, "outputs": settings.outputs,
-        }
-        if shard is None:
+        runner = _Runner(jobs)
+        try:
             t = time.perf_counter()
-            progress.stage("edition pages", 0)
-            _pause()
-            manifest = _assemble(stage, manifest, settings, sources, register, ctx, extracts, previous, result)
-            result.timings["edition"] = time.perf_counter() - t
-        stage.write(MANIFEST, _dump(manifest))
-        t = time.perf_counter()
-        progress.stage("publishing", 0)
-        _pause()
-        _swap_in(stage.dir, settings.out_dir)
-        result.timings["swap"] = time.perf_counter() - t
-    except BaseException:
-        stage.discard()
-        raise
+            need_pdf = pdf_key is not None and pdf_reused is None
+            pdf_future = runner.submit_pdf(self.edition, parallel=need_pdf)
+
+            # Phase 1: extracts (chapter titles and edition-wide data) and texts; page keys need the titles.
+            keys: dict[tuple[str, str], str] = {}
+            reused: dict[str, dict[str, dict]] = {}
+            fresh: dict[str, dict[str, dict[str, bytes]]] = {}
+            warnings: dict[tuple[str, str], list[Diagnostic]] = {}
+            titles: dict[str, dict] = {}
+            first: list[Job] = []
+            for s in chapters:
+                what = []
+                if self.want_html:
+                    k = keys[s.name, "extract"] = _hash(tool, s.digest, "extract")
+                    old = old_titles.get(s.name)
+                    if s.name in mine_names:
+                        files = _reuse(self.old_dir, old_chapters.get(s.name, {}).get("extract"), k)
+                        if files is not None and isinstance(old, dict) and old.get("key") == k:
+                            reused.setdefault(s.name, {})["extract"] = files
+                            titles[s.name] = old
+                        else:
+                            what.append("extract")
+                    elif isinstance(old, dict) and old.get("key") == k and isinstance(old.get("title"), str):
+                        titles[s.name] = old
+                    else:
+                        what.append("extract")  # another part's chapter: only its title is needed here
+                if self.want_text and s.name in mine_names:
+                    k = keys[s.name, "text"] = _hash(tool, sfp, s.digest, "text")
+                    files = _reuse(self.old_dir, old_chapters.get(s.name, {}).get("text"), k)
+                    if files is not None:
+                        reused.setdefault(s.name, {})["text"] = files
+                    else:
+                        what.append("text")
+                if what:
+                    first.append(Job(s.name, s.path, tuple(what), self.settings.reading))
+            self.progress.stage("extracting chapters", len(first))
+            for r in runner.map(first):
+                if "extract" in r.files:
+                    (data,) = r.files["extract"].values()
+                    titles[r.name] = {"key": keys[r.name, "extract"], "title": title_of_extract(data, r.name)}
+                for unit, files in r.files.items():
+                    if r.name in mine_names:
+                        fresh.setdefault(r.name, {})[unit] = files
+                        warnings[r.name, unit] = [w for w in r.warnings]
+                self.progress.step(r.name)
+
+            # Phase 2: chapter pages, which show every chapter's title (navigation, contents).
+            ctx = None
+            second: list[Job] = []
+            if self.want_html:
+                ctx = _site_context(self.edition, chapters, register,
+                                    {n: titles[n]["title"] for n in titles})
+                base = _hash(tool, sfp, _ctx_fingerprint(ctx), register.digest if register else "")
+                for s in mine:
+                    k = keys[s.name, "page"] = _hash(base, s.digest, "page")
+                    files = _reuse(self.old_dir, old_chapters.get(s.name, {}).get("page"), k)
+                    if files is not None:
+                        reused.setdefault(s.name, {})["page"] = files
+                    else:
+                        second.append(Job(s.name, s.path, ("page",), register=register.path if register else None,
+                                          ctx=ctx))
+            self.progress.stage("transforming chapters", len(second))
+            for r in runner.map(second):
+                fresh.setdefault(r.name, {})["page"] = r.files["page"]
+                warnings[r.name, "page"] = r.warnings
+                self.progress.step(r.name)
+            self._timed("transform", t)
+
+            kind = "part" if self.shard else "site"
+            edition_ok = self.shard is not None or _verified(self.old_dir, prev.get("edition", {}).get("files")
+                                                             if isinstance(prev.get("edition"), dict) else None) is not None
+            if (not fresh and not need_pdf and edition_ok and prev.get("all_key") == all_key
+                    and prev.get("kind") == kind and set(old_chapters) == mine_names
+                    and (prev.get("pdf") is None) == (pdf_key is None)):
+                self.result.reused = sorted(mine_names)
+                self.result.changed = False
+                for name, units in old_chapters.items():
+                    for unit in units.values():
+                        self.result.warnings.extend(_warnings_of(unit) or [])
+                for part in ("pdf", "edition"):
+                    if isinstance(prev.get(part), dict):
+                        self.result.warnings.extend(_warnings_of(prev[part]) or [])
+                        self.result.reused_parts.append(part)
+                return
+
+            pdf_unit = None
+            if pdf_key is not None and pdf_reused is not None:
+                pdf_unit = dict(prev["pdf"])
+                self.result.reused_parts.append("pdf")
+            elif pdf_key is not None:
+                t = time.perf_counter()
+                self.progress.stage("making the PDF", 0)
+                pdf_bytes, pdf_warnings = pdf_future.result() if pdf_future else render_pdf(self.edition)
+                self._timed("pdf", t)
+                self.result.rebuilt_parts.append("pdf")
+
+            stage = _Stage(self.settings.out_dir)
+            try:
+                t = time.perf_counter()
+                entries: dict[str, dict] = {}
+                for s in mine:
+                    entry = entries[s.name] = {}
+                    for unit, files in sorted(reused.get(s.name, {}).items()):
+                        for rel, (_, src) in files.items():
+                            stage.link(rel, src)
+                        entry[unit] = old_chapters[s.name][unit]
+                    for unit, files in sorted(fresh.get(s.name, {}).items()):
+                        entry[unit] = {"key": keys[s.name, unit],
+                                       "files": {rel: stage.write(rel, data) for rel, data in sorted(files.items())},
+                                       "warnings": _warning_dicts(warnings.get((s.name, unit), []))}
+                    for unit in entry.values():
+                        self.result.warnings.extend(_warnings_of(unit) or [])
+                self.result.rebuilt = sorted(fresh)
+                self.result.reused = sorted(mine_names - set(fresh))
+                if pdf_unit is not None:
+                    for rel, (_, src) in pdf_reused.items():
+                        stage.link(rel, src)
+                elif pdf_key is not None:
+                    rel = self.settings.config.pdf_name
+                    pdf_unit = {"key": pdf_key, "files": {rel: stage.write(rel, pdf_bytes)},
+                                "warnings": _warning_dicts(pdf_warnings)}
+                if pdf_unit:
+                    self.result.warnings.extend(_warnings_of(pdf_unit) or [])
+                manifest = {
+                    "format": MANIFEST_FORMAT, "tool": tool, "kind": kind,
+                    "shard": list(self.shard) if self.shard else None, "all_key": all_key,
+                    "settings": {"fingerprint": sfp, "reading": self.settings.reading,
+                                 "outputs": self.settings.outputs},
+                    "inputs": inputs, "kinds": {s.name: s.kind for s in sources}, "validation": validation,
+                    "titles": {n: titles[n] for n in sorted(titles)}, "chapters": entries, "pdf": pdf_unit,
+                }
+                self._timed("stage", t)
+                if self.shard is None:
+                    t = time.perf_counter()
+                    self.progress.stage("edition pages", 0)
+                    _pause()
+                    manifest = _assemble(stage, manifest, sources, register, ctx, self.result)
+                    self._timed("edition", t)
+                stage.write(MANIFEST, _dump(manifest))
+                t = time.perf_counter()
+                self.progress.stage("publishing", 0)
+                _pause()
+                _swap_in(stage.dir, self.settings.out_dir)
+                self._timed("swap", t)
+            except BaseException:
+                stage.discard()
+                raise
+        except BaseException:
+            runner.close(cancel=True)
+            raise
+        runner.close()
 
 
 def _dump(manifest: dict) -> bytes:
     return (json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _assemble(stage: _Stage, manifest: dict, settings: Settings, sources: list[Source], register: Source | None,
-              ctx, extracts: dict[str, Path], previous: dict, result: BuildResult) -> dict:
-    """Add what the whole edition shares: TEI copies, edition-wide pages, assets. Returns the site manifest."""
-    edition_files: dict[str, str] = {}
+def _assemble(stage: _Stage, manifest: dict, sources: list[Source], register: Source | None, ctx,
+              result: BuildResult) -> dict:
+    """Add what the whole edition shares (TEI copies, edition-wide pages, assets); return the site's manifest."""
+    files: dict[str, str] = {}
+    warnings: list[Diagnostic] = []
     for s in sources:
         rel = f"tei/{s.name}.xml"
-        edition_files[rel] = stage.write(rel, s.data)
-    if "html" in settings.outputs:
-        from . import html
-
-        ordered = [extracts[s.name].read_bytes() for s in sources if s.kind == "chapter"]
+        files[rel] = stage.write(rel, s.data)
+    if ctx is not None:
+        html = _html_module()
+        chapters = [s for s in sources if s.kind == "chapter"]
+        extracts = [(stage.dir / extract_path(s.name)).read_bytes() for s in chapters]
         pages = dict(html.static_assets())
-        pages.update(html.edition_pages(register.path if register else None, ordered, ctx))
+        pages.update(html.edition_pages(register.path if register else None, extracts, ctx, diagnostics=warnings))
+        taken = {rel for entry in manifest["chapters"].values() for unit in entry.values() for rel in unit["files"]}
         for rel, data in sorted(pages.items()):
-            if rel in edition_files or any(rel in e["files"] for e in manifest["chapters"].values()):
+            if rel in files or rel in taken or rel.startswith(STATE_DIR):
                 raise EditioError(Diagnostic(rel, 0, 0, ERROR, "two parts of the build write the same file",
                                              "build.clash", "this is a bug in editio"))
-            edition_files[rel] = stage.write(rel, data)
+            files[rel] = stage.write(rel, data)
         result.rebuilt_parts.append("edition pages")
-    manifest = dict(manifest, kind="site", shard=None, edition=edition_files)
-    return manifest
+    result.warnings.extend(warnings)
+    return dict(manifest, kind="site", shard=None, edition={"files": files, "warnings": _warning_dicts(warnings)})
 
 
 # -- merging shards ------------------------------------------------------------------------
 
 def merge(parts: list[str | Path], root: str | Path | None = None, *, out: str | Path | None = None,
           progress: Progress | None = None) -> BuildResult:
-    """Assemble parts made by ``build(shard=(K, N))`` into the site a full build would make.
+    """Assemble parts made by ``build(shard=(K, N))`` into the site a full build would make, byte for byte.
 
-    Every part must come from the same sources and editio as the edition in
-    ``root``, and together the parts must cover every chapter exactly once.
+    Every part must come from the same sources, settings and editio as the
+    edition in ``root``, and together the parts must hold every chapter once.
     """
     progress = progress or Progress()
     started = time.perf_counter()
     edition = Edition.load(root)
-    parts = [Path(p).resolve() for p in parts]
+    paths = [Path(p).resolve() for p in parts]
+    manifests = []
+    for p in paths:
+        m = _load_manifest(p)
+        if m.get("kind") != "part" or not isinstance(m.get("settings"), dict):
+            raise usage_error(p, "not a part made by this editio's `editio build --shard K/N`", "merge.not-a-part",
+                              "build the parts with the same editio version and sources as the merge")
+        manifests.append(m)
+    first = manifests[0]
+    # The parts carry the settings they were built with; the merge uses the same.
+    edition, settings = _settings(edition, out, first["settings"].get("reading"), first["settings"].get("outputs"))
+    result = BuildResult(out_dir=settings.out_dir)
     try:
-        manifests = []
-        for p in parts:
-            m = _load_manifest(p)
-            if m.get("kind") != "part":
-                raise usage_error(p, "not a part made by this editio's `editio build --shard K/N`",
-                                  "merge.not-a-part", "build the parts with the same editio version and sources")
-            manifests.append(m)
-        first = manifests[0]
-        # The parts carry the settings they were built with; the merge uses the same.
-        settings = _settings(edition, out, first.get("reading"), first.get("outputs"))
-        result = BuildResult(out_dir=settings.out_dir)
         with _locked(settings.out_dir):
-            _merge_locked(edition, settings, parts, manifests, progress, result)
+            _merge_locked(edition, settings, paths, manifests, progress, result)
     finally:
         progress.close()
+    result.warnings = sorted(set(result.warnings))
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _merge_locked(edition, settings, parts, manifests, progress, result):
-    sources = _read_sources(edition, manifests[0]["kinds"], manifests[0]["inputs"])
+    first = manifests[0]
+    sources = _read_sources(edition, first["kinds"], first["inputs"])
     _check_output(settings, sources)
     inputs = {s.name: s.digest for s in sources}
-    n = None
-    seen: dict[str, Path] = {}
+    n = first.get("shard", [0, 0])[1]
+    owner: dict[str, Path] = {}
     for p, m in zip(parts, manifests):
-        if m.get("inputs") != inputs or m.get("settings_fp") != settings.fingerprint():
+        if m.get("inputs") != inputs or m["settings"].get("fingerprint") != settings.fingerprint():
             raise usage_error(p, "this part was built from other sources or settings than the edition here",
-                              "merge.mismatch", "rebuild all parts from the same commit, then merge")
-        k, n_here = m["shard"]
-        if n is not None and n_here != n:
-            raise usage_error(p, f"part {k}/{n_here} does not belong with parts of {n}", "merge.mismatch")
-        n = n_here
+                              "merge.mismatch", "rebuild all parts from the same sources, then merge")
+        if m.get("shard", [0, 0])[1] != n:
+            raise usage_error(p, f"part {m.get('shard')} does not belong with parts of {n}", "merge.mismatch")
         for name in m["chapters"]:
-            if name in seen:
-                raise usage_error(p, f"chapter {name!r} is in two parts ({seen[name]} and {p})", "merge.overlap")
-            seen[name] = p
+            if name in owner:
+                raise usage_error(p, f"chapter {name!r} is in two parts ({owner[name]} and {p})", "merge.overlap")
+            owner[name] = p
     chapters = [s for s in sources if s.kind == "chapter"]
-    missing = [s.name for s in chapters if s.name not in seen]
+    missing = [s.name for s in chapters if s.name not in owner]
     if missing:
         raise usage_error(parts[0], f"no part holds chapter(s) {', '.join(missing[:5])}", "merge.incomplete",
                           f"merge all {n} parts")
     register = next((s for s in sources if s.kind == "register"), None)
-    ctx = _site_context(settings, sources)
     stage = _Stage(settings.out_dir)
     try:
         progress.stage("merging parts", len(parts))
-        chapter_entries, extracts, pdf_entry = {}, {}, None
+        entries, pdf_unit = {}, None
         for p, m in zip(parts, manifests):
             for name, entry in m["chapters"].items():
-                files = _verified(p, entry.get("files"))
-                if files is None:
-                    raise usage_error(p, f"files of chapter {name!r} are missing or changed", "merge.damaged",
-                                      "rebuild this part")
-                for rel, (_, src) in files.items():
-                    stage.link(rel, src)
-                if entry.get("extract"):
-                    rel = f"{EXTRACTS}/{name}.xml"
-                    if _verified(p, {rel: entry["extract"]}) is None:
-                        raise usage_error(p, f"extract of chapter {name!r} is missing or changed", "merge.damaged")
-                    stage.link(rel, p / rel)
-                    extracts[name] = stage.dir / rel
-                chapter_entries[name] = entry
+                for unit in entry.values():
+                    files = _verified(p, unit.get("files"))
+                    if files is None:
+                        raise usage_error(p, f"files of chapter {name!r} are missing or changed", "merge.damaged",
+                                          "rebuild this part")
+                    for rel, (_, src) in files.items():
+                        stage.link(rel, src)
+                    result.warnings.extend(_warnings_of(unit) or [])
+                entries[name] = entry
             if m.get("pdf"):
                 files = _verified(p, m["pdf"].get("files"))
                 if files is None:
                     raise usage_error(p, "the PDF of this part is missing or changed", "merge.damaged")
                 for rel, (_, src) in files.items():
                     stage.link(rel, src)
-                pdf_entry = m["pdf"]
+                pdf_unit = m["pdf"]
+                result.warnings.extend(_warnings_of(pdf_unit) or [])
             progress.step(str(p))
-        if "pdf" in settings.outputs and pdf_entry is None:
+        if "pdf" in settings.outputs and pdf_unit is None:
             raise usage_error(parts[0], "no part holds the PDF (part 1 makes it)", "merge.incomplete")
-        first = manifests[0]
+        ctx = None
+        if "html" in settings.outputs:
+            titles = first.get("titles", {})
+            ctx = _site_context(edition, chapters, register, {k: v["title"] for k, v in titles.items()})
         manifest = {
             "format": MANIFEST_FORMAT, "tool": tool_fingerprint(), "kind": "part", "shard": None,
-            "all_key": first["all_key"], "inputs": inputs, "kinds": first["kinds"],
-            "validation": first["validation"], "chapters": chapter_entries, "pdf": pdf_entry,
-            "settings_fp": first["settings_fp"], "reading": first["reading"], "outputs": first["outputs"],
+            "all_key": first["all_key"], "settings": first["settings"], "inputs": inputs, "kinds": first["kinds"],
+            "validation": first["validation"], "titles": first.get("titles", {}),
+            "chapters": {name: entries[name] for name in sorted(entries)}, "pdf": pdf_unit,
         }
-        result.reused = sorted(chapter_entries)
-        result.warnings = [Diagnostic(**w) for w in first["validation"].get("warnings", [])]
+        result.warnings.extend(_warnings_of(first["validation"]) or [])
+        result.reused = sorted(entries)
         progress.stage("edition pages", 0)
-        manifest = _assemble(stage, manifest, settings, sources, register, ctx, extracts, {}, result)
+        manifest = _assemble(stage, manifest, sources, register, ctx, result)
         stage.write(MANIFEST, _dump(manifest))
         _swap_in(stage.dir, settings.out_dir)
     except BaseException:

@@ -1,0 +1,312 @@
+"""editio build: refuses invalid editions, never leaves a half-written output, rebuilds only what changed."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SAMPLE, run_editio
+from editio import build as buildmod
+from editio.build import MANIFEST, InvalidEdition, build, merge
+from editio.diagnostics import EditioError
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("gen_corpus", REPO / "benchmarks" / "gen_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_chapter = _load_generator().make_chapter
+
+
+def available_outputs(pdf: bool = True) -> list[str]:
+    """The outputs this checkout can make (web and print land separately)."""
+    if os.environ.get("TMP_TEXT_ONLY"):
+        return ["text"]
+    outs = []
+    if importlib.util.find_spec("editio.html"):
+        outs.append("html")
+    if pdf and importlib.util.find_spec("editio.pdf"):
+        outs.append("pdf")
+    return outs + ["text"]
+
+
+def make_edition(root: Path, chapters: int = 2, outputs: list[str] | None = None) -> Path:
+    """A small valid edition: the sample register and ``chapters`` copies of its chapter with unique ids."""
+    tei = root / "tei"
+    tei.mkdir(parents=True)
+    shutil.copyfile(SAMPLE / "register.xml", tei / "register.xml")
+    template = (SAMPLE / "chapter-1.xml").read_bytes()
+    for n in range(1, chapters + 1):
+        (tei / f"ch-{n:04d}.xml").write_bytes(make_chapter(template, n))
+    outs = outputs if outputs is not None else available_outputs(pdf=False)
+    (root / "edition.toml").write_text(
+        'title = "A test edition"\neditors = ["Jane Editor"]\n'
+        f"outputs = {json.dumps(outs)}\n", encoding="utf-8")
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (hidden ones too) by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.name.startswith((".site.tmp-", ".site.old-")))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def edition(tmp_path):
+    return make_edition(tmp_path / "ed")
+
+
+def test_a_build_writes_texts_tei_copies_and_its_manifest(edition):
+    result = build(edition)
+    site = edition / "site"
+    assert result.rebuilt == ["ch-0001", "ch-0002"] and result.changed
+    assert (site / "tei" / "register.xml").read_bytes() == (edition / "tei" / "register.xml").read_bytes()
+    assert "Chapter 2: Chapter One" in (site / "text" / "ch-0002.txt").read_text(encoding="utf-8")
+    manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    assert set(manifest["chapters"]) == {"ch-0001", "ch-0002"}
+    assert manifest["kinds"]["register"] == "register"
+    assert leftovers(edition) == []
+    if "html" in available_outputs():
+        assert (site / "index.html").is_file()
+
+
+def test_a_no_op_rebuild_leaves_the_output_untouched(edition):
+    build(edition)
+    site = edition / "site"
+    before = {p: p.stat().st_ino for p in site.rglob("*")}
+    result = build(edition)
+    assert not result.changed and result.rebuilt == [] and result.reused == ["ch-0001", "ch-0002"]
+    assert {p: p.stat().st_ino for p in site.rglob("*")} == before
+
+
+def test_only_the_changed_chapter_is_transformed_again(edition):
+    build(edition)
+    edit(edition / "tei" / "ch-0002.xml", "travelled to", "sailed to")
+    result = build(edition)
+    assert result.rebuilt == ["ch-0002"] and result.reused == ["ch-0001"]
+    assert "sailed to" in (edition / "site" / "text" / "ch-0002.txt").read_text(encoding="utf-8")
+    fresh = build(edition, out=edition / "fresh", force=True)
+    assert fresh.rebuilt == ["ch-0001", "ch-0002"]
+    assert snapshot(edition / "site") == snapshot(edition / "fresh")
+
+
+def test_a_register_change_rebuilds_what_depends_on_it(edition):
+    build(edition)
+    edit(edition / "tei" / "register.xml", "A learned society.", "A very learned society.")
+    result = build(edition)
+    assert result.changed
+    # chapter pages show register data (popovers); plain texts do not
+    assert result.rebuilt == (["ch-0001", "ch-0002"] if "html" in available_outputs() else [])
+    assert b"A very learned society." in (edition / "site" / "tei" / "register.xml").read_bytes()
+
+
+@pytest.mark.parametrize("damage", [
+    b"{ this is not json",
+    b"",
+    json.dumps({"format": "editio-build/1", "tool": "someone else", "inputs": {}, "kinds": {}, "chapters": {}}).encode(),
+    b'{"format": "editio-build/1", "tool": "TOOL", "inputs": [], "kinds": 3, "chapters": null}',
+], ids=["garbage", "empty", "foreign-tool", "wrong-types"])
+def test_a_corrupt_or_foreign_manifest_means_a_full_rebuild(edition, damage):
+    build(edition)
+    site = edition / "site"
+    good = snapshot(site)
+    (site / MANIFEST).write_bytes(damage.replace(b"TOOL", buildmod.tool_fingerprint().encode()))
+    result = build(edition)
+    assert result.rebuilt == ["ch-0001", "ch-0002"] and result.reused == []
+    assert snapshot(site) == good
+
+
+def test_a_manifest_that_lies_about_a_file_never_reuses_it(edition):
+    build(edition)
+    site = edition / "site"
+    good = snapshot(site)
+    (site / "text" / "ch-0001.txt").write_text("tampered\n", encoding="utf-8")
+    result = build(edition)
+    assert result.rebuilt == ["ch-0001"] and result.reused == ["ch-0002"]
+    assert snapshot(site) == good
+
+
+def test_an_invalid_chapter_stops_the_build_and_leaves_the_old_site(edition):
+    build(edition)
+    site = edition / "site"
+    good = snapshot(site)
+    edit(edition / "tei" / "ch-0002.xml", 'when="1936-09-01"', 'when="1936-09-31"')
+    with pytest.raises(InvalidEdition) as exc:
+        build(edition)
+    assert exc.value.exit_code == 1 and exc.value.report.errors
+    assert snapshot(site) == good
+    assert leftovers(edition) == []
+
+
+def test_the_cli_prints_errors_exactly_as_validate_does(edition):
+    edit(edition / "tei" / "ch-0001.xml", 'when="1936-09-01"', 'when="1936-09-31"')
+    built = run_editio("build", "--quiet", cwd=edition)
+    checked = run_editio("validate", cwd=edition)
+    assert built.returncode == checked.returncode == 1
+    assert built.stdout == checked.stdout and "ch-0001.xml:" in built.stdout
+    assert "Traceback" not in built.stderr and not (edition / "site").exists()
+
+
+def test_the_cli_builds_and_summarises(edition):
+    r = run_editio("build", "--no-pdf", cwd=edition)
+    assert r.returncode == 0, r.stderr
+    assert "2 chapters built" in r.stderr
+    r = run_editio("build", "--no-pdf", cwd=edition)
+    assert r.returncode == 0 and "up to date" in r.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--shard", "3/2"], "shard 3/2 does not exist"),
+    (["--shard", "x"], "is not K/N"),
+    (["--out", "tei"], "contains the input"),
+])
+def test_bad_usage_is_exit_2_with_a_message(edition, args, message):
+    r = run_editio("build", "--no-pdf", *args, cwd=edition)
+    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_folder_editio_did_not_make_is_never_replaced(edition):
+    mine = edition / "site"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("years of work", encoding="utf-8")
+    with pytest.raises(EditioError) as exc:
+        build(edition)
+    assert exc.value.exit_code == 2 and "build.foreign-output" in str(exc.value)
+    assert (mine / "thesis.tex").read_text(encoding="utf-8") == "years of work"
+
+
+def test_two_builds_of_one_output_do_not_run_at_once(edition):
+    import fcntl
+
+    with open(edition / ".site.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        with pytest.raises(EditioError) as exc:
+            build(edition)
+    assert "another editio build" in str(exc.value)
+    assert build(edition).changed
+
+
+def test_parallel_workers_give_the_same_bytes(edition):
+    build(edition, out=edition / "one")
+    result = build(edition, out=edition / "two", jobs=2)
+    assert result.rebuilt == ["ch-0001", "ch-0002"]
+    assert snapshot(edition / "one") == snapshot(edition / "two")
+
+
+def test_shards_merged_equal_a_full_build_byte_for_byte(tmp_path):
+    ed = make_edition(tmp_path / "ed", chapters=3, outputs=available_outputs())
+    build(ed)
+    parts = []
+    for k in (1, 2):
+        part = ed / f"part-{k}"
+        result = build(ed, out=part, shard=(k, 2))
+        assert result.rebuilt == (["ch-0001", "ch-0003"] if k == 1 else ["ch-0002"])
+        parts.append(part)
+    assert not (parts[1] / "tei").exists()  # edition-wide files are made by the merge
+    merge(parts, ed, out=ed / "merged")
+    assert snapshot(ed / "merged") == snapshot(ed / "site")
+    # a merged site is a normal output: the next build has nothing to do
+    assert not build(ed, out=ed / "merged").changed
+
+
+def test_merge_refuses_incomplete_or_mismatched_parts(edition):
+    part1 = edition / "part-1"
+    build(edition, out=part1, shard=(1, 2))
+    with pytest.raises(EditioError, match="no part holds"):
+        merge([part1], edition, out=edition / "merged")
+    part2 = edition / "part-2"
+    build(edition, out=part2, shard=(2, 2))
+    edit(edition / "tei" / "ch-0001.xml", "travelled to", "sailed to")
+    with pytest.raises(EditioError, match="other sources"):
+        merge([part1, part2], edition, out=edition / "merged")
+    with pytest.raises(EditioError, match="not a part"):
+        merge([edition / "tei"], edition, out=edition / "merged")
+    assert not (edition / "merged").exists()
+
+
+def test_without_atomic_exchange_the_two_rename_swap_works(edition, monkeypatch):
+    build(edition)
+    monkeypatch.setattr(buildmod, "_exchange", lambda a, b: False)
+    edit(edition / "tei" / "ch-0001.xml", "travelled to", "sailed to")
+    assert build(edition).rebuilt == ["ch-0001"]
+    assert "sailed to" in (edition / "site" / "text" / "ch-0001.txt").read_text(encoding="utf-8")
+    assert leftovers(edition) == []
+
+
+def test_a_kill_between_the_two_renames_is_repaired_by_the_next_build(edition):
+    build(edition)
+    good = snapshot(edition / "site")
+    # what the fallback swap leaves when killed after its first rename
+    os.rename(edition / "site", edition / ".site.old-x1")
+    stale = edition / ".site.tmp-x2"
+    stale.mkdir()
+    (stale / "half.html").write_text("<p>half", encoding="utf-8")
+    result = build(edition)
+    assert not result.changed  # the restored output was complete and current
+    assert snapshot(edition / "site") == good and leftovers(edition) == []
+
+
+STAGES = ["validating", "transforming chapters", "edition pages", "publishing"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_kill_9_at_any_stage_leaves_the_previous_site_intact(edition, stage):
+    build(edition)
+    good = snapshot(edition / "site")
+    edit(edition / "tei" / "ch-0001.xml", "travelled to", "sailed to")
+    env = dict(os.environ, EDITIO_BUILD_DELAY="0.3", CI="true")
+    proc = subprocess.Popen([sys.executable, "-m", "editio", "build", "--verbose"], cwd=edition, env=env,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        for line in proc.stderr:
+            if line.startswith(f"editio: {stage}"):
+                time.sleep(0.1)
+                break
+            assert time.monotonic() < deadline
+        else:
+            pytest.fail(f"the build never reached {stage!r}")
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        proc.kill()
+        proc.wait()
+    assert snapshot(edition / "site") == good
+    result = build(edition)
+    assert result.rebuilt == ["ch-0001"] and leftovers(edition) == []
+    assert "sailed to" in (edition / "site" / "text" / "ch-0001.txt").read_text(encoding="utf-8")
+
+
+def test_ctrl_c_leaves_the_previous_site_and_no_staging_folder(edition, monkeypatch):
+    build(edition)
+    good = snapshot(edition / "site")
+    edit(edition / "tei" / "ch-0001.xml", "travelled to", "sailed to")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(buildmod, "_swap_in", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(edition)
+    assert snapshot(edition / "site") == good and leftovers(edition) == []
