@@ -26,6 +26,8 @@ def processor():
 
 
 def _xdm_value(proc, value):
+    if type(value).__module__.startswith("saxonche"):  # an already-built XDM value (e.g. a parsed document)
+        return value
     if isinstance(value, bool):
         return proc.make_boolean_value(value)
     if isinstance(value, int):
@@ -53,12 +55,17 @@ class Stylesheet:
 
     def run(self, source: str | Path | None = None, *, xml_text: str | None = None,
             params: dict | None = None, initial_template: str | None = None,
-            base_output: str | Path | None = None) -> tuple[str, dict[str, str]]:
+            base_output: str | Path | None = None, xdm_node=None,
+            text_results: bool = False) -> tuple[str, dict[str, str]]:
         """Transform ``source`` (a file) or ``xml_text``; return (principal result, secondary results).
 
         Secondary results (``xsl:result-document``) are captured, not written:
         the caller decides where files go, so a failed build writes nothing.
         Keys of the dict are the result URIs relative to ``base_output``.
+        ``xdm_node`` is an already parsed input document (see :func:`parse_text`);
+        with ``text_results`` each secondary result is taken as its string value
+        (for result documents written with ``method="text"``, e.g. the output of
+        ``serialize()``), not re-serialized as XML.
         """
         proc = processor()
         with _lock:
@@ -75,6 +82,8 @@ class Stylesheet:
                     if source is not None:
                         ex.set_global_context_item(xdm_item=proc.parse_xml(xml_file_name=str(source)))
                     out = ex.call_template_returning_string(initial_template)
+                elif xdm_node is not None:
+                    out = ex.transform_to_string(xdm_node=xdm_node)
                 elif xml_text is not None:
                     doc = proc.parse_xml(xml_text=xml_text)
                     out = ex.transform_to_string(xdm_node=doc)
@@ -93,13 +102,21 @@ class Stylesheet:
                     key = path.relative_to(base).as_posix()
                 except ValueError:
                     key = str(uri)
-                results[key] = str(value)
+                if text_results:
+                    results[key] = value.head.string_value if value.head is not None else ""
+                else:
+                    results[key] = str(value)
             return out or "", results
 
     def messages(self) -> list[str]:
         """xsl:message output of the last run."""
         msgs = self.executable.get_xsl_messages() or []
         return [str(m) for m in msgs]
+
+
+def parse_text(xml_text: str):
+    """Parse XML text (already checked by the safe loader) into an XDM document node."""
+    return processor().parse_xml(xml_text=xml_text)
 
 
 @cache

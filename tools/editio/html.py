@@ -1,0 +1,352 @@
+"""The web edition: TEI chapters and register → a static, offline, accessible website.
+
+The work is split so that a build can cache and parallelise it:
+
+- :func:`chapter_page` makes one chapter's page (needs only that chapter, the
+  register and the :class:`SiteContext`);
+- :func:`chapter_extract` makes a small XML of what edition-wide pages need
+  from one chapter (mentions, notes, dates, header);
+- :func:`edition_pages` makes the edition-wide pages from the register and
+  all extracts; :func:`static_assets` gives the CSS and JavaScript;
+- :func:`write_site` does all of it and swaps the new site in atomically.
+
+Every TEI file is read with the safe loader; Saxon only ever parses text that
+lxml has already checked. Before a document goes to XSLT every element gets its
+source line (``e:line``) and the root its file (``e:file``), so warnings from
+the stylesheets name ``path:line``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .diagnostics import WARNING, Diagnostic, EditioError, ERROR, usage_error
+from .edition import TEI_NS, Edition, is_register
+from .resources import xslt_path
+from .xmlload import load_xml, parse_bytes
+
+#: Namespace of the source-position attributes editio adds before transforming.
+SOURCE_NS = "urn:editio:source"
+#: Namespace of chapter extracts.
+EXTRACT_NS = "urn:editio:extract"
+
+_LINE = f"{{{SOURCE_NS}}}line"
+_FILE = f"{{{SOURCE_NS}}}file"
+_ASSETS = ("editio.css", "editio.js")
+
+
+@dataclass(frozen=True)
+class ChapterInfo:
+    """One chapter as the navigation and contents see it."""
+
+    stem: str
+    title: str
+    page: str
+
+
+@dataclass
+class SiteContext:
+    """What every page needs to know about the edition as a whole."""
+
+    title: str = ""
+    subtitle: str = ""
+    editors: list[str] = field(default_factory=list)
+    base_url: str = ""
+    licence: str = ""
+    licence_url: str = ""
+    language: str = "en"
+    reading: str = "corrected"
+    pdf_name: str = "edition.pdf"
+    #: Chapters in reading order (prev/next navigation, contents).
+    chapters: list[ChapterInfo] = field(default_factory=list)
+    #: Stem of the register file (for the downloads page), if there is one.
+    register_stem: str = ""
+    #: Which downloads the site offers: any of "tei", "pdf", "text".
+    downloads: list[str] = field(default_factory=lambda: ["tei", "pdf", "text"])
+    #: ISO date of the edition, from SOURCE_DATE_EPOCH; "" means no date (output stays timestamp-free).
+    date: str = ""
+
+    @classmethod
+    def from_edition(cls, edition: Edition, chapters: list[ChapterInfo], register_stem: str = "",
+                     header: etree._ElementTree | None = None) -> "SiteContext":
+        """Settings from edition.toml, filled in from the first chapter's teiHeader where edition.toml is silent."""
+        cfg = edition.config
+        title, editors, licence, licence_url = cfg.title, list(cfg.editors), cfg.licence, cfg.licence_url
+        subtitle = cfg.subtitle
+        if header is not None:
+            h = header.getroot()
+            ns = {"t": TEI_NS}
+            if not title:
+                title = _text(h.find(".//t:titleStmt/t:title[@type='main']", ns)) or _text(h.find(".//t:titleStmt/t:title", ns))
+            if not subtitle:
+                subtitle = _text(h.find(".//t:titleStmt/t:title[@type='sub']", ns))
+            if not editors:
+                editors = [_text(e) for e in h.findall(".//t:titleStmt/t:editor", ns) if _text(e)]
+        downloads = ["tei"] + [k for k in ("pdf", "text") if k in cfg.outputs]
+        return cls(title=title or "Edition", subtitle=subtitle, editors=editors, base_url=cfg.base_url,
+                   licence=licence, licence_url=licence_url, language=cfg.language or "en", reading=cfg.reading,
+                   pdf_name=cfg.pdf_name, chapters=chapters, register_stem=register_stem, downloads=downloads,
+                   date=source_date())
+
+    def to_xml(self) -> str:
+        """The context as the XML document the stylesheets read (``$context``)."""
+        site = etree.Element("site")
+        for key in ("title", "subtitle", "base_url", "licence", "licence_url", "language", "reading",
+                    "pdf_name", "register_stem", "date"):
+            site.set(key.replace("_", "-").replace("pdf-name", "pdf"), getattr(self, key) or "")
+        for name in self.editors:
+            etree.SubElement(site, "editor").text = name
+        for ch in self.chapters:
+            etree.SubElement(site, "chapter", stem=ch.stem, title=ch.title, page=ch.page)
+        for kind in self.downloads:
+            etree.SubElement(site, "download", kind=kind)
+        return etree.tostring(site, encoding="unicode")
+
+
+def _text(el) -> str:
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+def source_date() -> str:
+    """The edition date from SOURCE_DATE_EPOCH (UTC, ISO), or "" if it is not set or not a number."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw.isdigit():
+        return ""
+    return time.strftime("%Y-%m-%d", time.gmtime(int(raw)))
+
+
+def page_name(stem: str) -> str:
+    """The web page of a chapter file: ``secret-history-59.xml`` → ``secret-history-59.html``."""
+    return f"{stem}.html"
+
+
+def natural_key(stem: str) -> list:
+    """Sort ``ch2`` before ``ch10``."""
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", stem)]
+
+
+# -- preparing documents for Saxon ------------------------------------------------------------
+
+def _marked_text(tree: etree._ElementTree, path: Path) -> str:
+    """Serialize a safely loaded tree with its source lines on every element and its file on the root."""
+    root = tree.getroot()
+    root.set(_FILE, str(path))
+    for el in root.iter(etree.Element):
+        if el.sourceline:
+            el.set(_LINE, str(el.sourceline))
+    return etree.tostring(root, encoding="unicode")
+
+
+_xdm_cache: dict[tuple, object] = {}
+
+
+def _xdm(key: tuple, make_text) -> object:
+    """A parsed XDM document, cached per process (register and context are shared by every chapter)."""
+    from .transform import parse_text
+
+    doc = _xdm_cache.get(key)
+    if doc is None:
+        if len(_xdm_cache) > 16:
+            _xdm_cache.clear()
+        doc = _xdm_cache[key] = parse_text(make_text())
+    return doc
+
+
+def _register_doc(register: Path | None):
+    if register is None:
+        return None
+    register = Path(register)
+    try:
+        st = register.stat()
+        key = ("register", str(register.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        raise usage_error(register, "cannot read the register", "io.missing") from None
+    return _xdm(key, lambda: _marked_text(load_xml(register), register))
+
+
+def _context_doc(ctx: SiteContext):
+    text = ctx.to_xml()
+    return _xdm(("context", text), lambda: text)
+
+
+_WARNING_PREFIX = "editio-warning\t"
+
+
+def _collect(sheet, diagnostics: list[Diagnostic] | None, fallback: str) -> None:
+    """Turn the stylesheet's warning messages of the last run into Diagnostics."""
+    if diagnostics is None:
+        return
+    for msg in sheet.messages():
+        if not msg.startswith(_WARNING_PREFIX):
+            diagnostics.append(Diagnostic(fallback, 0, 0, WARNING, msg.strip(), "html.message"))
+            continue
+        parts = msg.split("\t", 4)
+        _, rule, path, line, text = (parts + [""] * 5)[:5]
+        diagnostics.append(Diagnostic(path or fallback, int(line) if line.isdigit() else 0, 0, WARNING, text, rule))
+
+
+def _run(relative: str, *, xml_text: str, params: dict, diagnostics, fallback: str, text_results=False):
+    from .transform import stylesheet
+
+    sheet = stylesheet(relative)
+    out, results = sheet.run(xml_text=xml_text, params=params, text_results=text_results)
+    _collect(sheet, diagnostics, fallback)
+    return out, results
+
+
+def _params(register: Path | None, ctx: SiteContext, **extra) -> dict:
+    params = {"context": _context_doc(ctx), **extra}
+    reg = _register_doc(register)
+    if reg is not None:
+        params["register"] = reg
+    return params
+
+
+# -- the public API ---------------------------------------------------------------------------
+
+def chapter_page(chapter: Path, register: Path | None, ctx: SiteContext,
+                 diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
+    """The page of one chapter: ``{"NAME.html": bytes}``. Warnings are appended to ``diagnostics``."""
+    chapter = Path(chapter)
+    text = _marked_text(load_xml(chapter), chapter)
+    page = page_name(chapter.stem)
+    out, _ = _run("html/chapter.xsl", xml_text=text, diagnostics=diagnostics, fallback=str(chapter),
+                  params=_params(register, ctx, page=page, stem=chapter.stem))
+    return {page: out.encode("utf-8")}
+
+
+def chapter_extract(chapter: Path, diagnostics: list[Diagnostic] | None = None) -> bytes:
+    """What the edition-wide pages need from one chapter, as a small XML document.
+
+    It holds the chapter's title, page and order key, its teiHeader, every mention
+    (register id, paragraph, snippet), note and dated mention. It depends only on
+    the chapter file, so a build can cache it by the file's hash.
+    """
+    chapter = Path(chapter)
+    text = _marked_text(load_xml(chapter), chapter)
+    out, _ = _run("html/extract.xsl", xml_text=text, diagnostics=diagnostics, fallback=str(chapter),
+                  params={"page": page_name(chapter.stem), "stem": chapter.stem})
+    return out.encode("utf-8")
+
+
+def edition_pages(register: Path | None, extracts: list[bytes], ctx: SiteContext,
+                  extra_pages: dict[str, bytes] | None = None,
+                  diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
+    """The edition-wide pages: index, register pages with backlinks, notes, timeline, about, downloads.
+
+    ``extracts`` come from :func:`chapter_extract` (any order: they are sorted by
+    their order key). ``extra_pages`` (e.g. ``guidelines.html`` made elsewhere)
+    are added as they are; without one, a short guidelines page points to About.
+    """
+    parsed = [parse_bytes(x, "extract").getroot() for x in extracts]
+    parsed.sort(key=lambda x: (natural_key(x.get("order") or x.get("stem") or ""), x.get("stem") or ""))
+    wrapper = etree.Element(f"{{{EXTRACT_NS}}}edition", nsmap={"x": EXTRACT_NS})
+    wrapper.extend(parsed)
+    pages_wanted = "guidelines.html" if not (extra_pages and "guidelines.html" in extra_pages) else ""
+    _, results = _run("html/edition.xsl", xml_text=etree.tostring(wrapper, encoding="unicode"),
+                      diagnostics=diagnostics, fallback=str(register or "register"), text_results=True,
+                      params=_params(register, ctx, **{"extra-pages": pages_wanted}))
+    pages = {name: text.encode("utf-8") for name, text in results.items()}
+    pages.update(extra_pages or {})
+    return dict(sorted(pages.items()))
+
+
+def static_assets() -> dict[str, bytes]:
+    """The site's CSS and JavaScript: ``{"assets/editio.css": bytes, ...}``."""
+    folder = xslt_path("html/assets")
+    return {f"assets/{name}": (folder / name).read_bytes() for name in _ASSETS}
+
+
+def _split(files: list[Path]) -> tuple[list[Path], Path | None, dict[Path, etree._ElementTree]]:
+    """Load every file safely; return (chapters in order, the register, the loaded trees)."""
+    trees, chapters, registers = {}, [], []
+    for path in files:
+        tree = load_xml(path)
+        trees[path] = tree
+        (registers if is_register(tree) else chapters).append(path)
+    if len(registers) > 1:
+        raise EditioError(Diagnostic(str(registers[1]), 1, 1, ERROR,
+                                     f"more than one register file ({registers[0].name}, {registers[1].name})",
+                                     "html.registers", "keep all persons, places, organisations and events in one register.xml"))
+    if not chapters:
+        raise usage_error(files[0] if files else ".", "no chapter files (only a register)", "io.no-input",
+                          "add the chapters' TEI files to tei/")
+    chapters.sort(key=lambda p: (natural_key(p.stem), p.stem))
+    return chapters, (registers[0] if registers else None), trees
+
+
+def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
+    """Every file of the site in memory: pages, assets and the TEI sources (``tei/NAME.xml``)."""
+    chapters, register, trees = _split(edition.files)
+    infos = []
+    extracts = []
+    for path in chapters:
+        extract = chapter_extract(path, diagnostics)
+        extracts.append(extract)
+        title = etree.fromstring(extract).get("title") or path.stem
+        infos.append(ChapterInfo(stem=path.stem, title=title, page=page_name(path.stem)))
+    ctx = SiteContext.from_edition(edition, infos, register.stem if register else "", trees[chapters[0]])
+    files: dict[str, bytes] = {}
+    for path in chapters:
+        files.update(chapter_page(path, register, ctx, diagnostics))
+    files.update(edition_pages(register, extracts, ctx, diagnostics=diagnostics))
+    files.update(static_assets())
+    for path in chapters + ([register] if register else []):
+        files[f"tei/{path.name}"] = path.read_bytes()
+    return files
+
+
+def write_site(edition: Edition, out_dir: Path | None = None) -> list[Diagnostic]:
+    """Make the whole site in ``out_dir`` (default: the edition's output folder) and return the warnings.
+
+    The site is written into a temporary folder beside ``out_dir`` and swapped
+    in only when complete, so any failure leaves the previous site as it was.
+    """
+    out_dir = Path(out_dir or edition.config.output_dir).resolve()
+    diagnostics: list[Diagnostic] = []
+    files = build_site(edition, diagnostics)
+    write_tree(files, out_dir, keep=(edition.config.pdf_name, "text"))
+    return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.rule, d.message))
+
+
+def write_tree(files: dict[str, bytes], out_dir: Path, keep: tuple[str, ...] = ()) -> None:
+    """Write ``files`` as a folder at ``out_dir``, replacing it atomically (old content kept on failure).
+
+    ``keep`` names files or folders of the old site made by other commands (the
+    PDF, the plain text) that are carried over unless ``files`` replaces them.
+    """
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    os.chmod(tmp, 0o755)  # mkdtemp makes it private; a site is meant to be served
+    try:
+        for rel, data in sorted(files.items()):
+            target = tmp / rel
+            if ".." in Path(rel).parts or Path(rel).is_absolute():
+                raise usage_error(rel, "refusing to write outside the site folder", "io.path")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for name in keep:
+            src, dst = out_dir / name, tmp / name
+            if name and src.exists() and not dst.exists() and ".." not in Path(name).parts:
+                if src.is_dir():
+                    shutil.copytree(src, dst)
+                else:
+                    shutil.copy2(src, dst)
+        old = None
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+            os.rename(out_dir, old / "site")
+        os.rename(tmp, out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

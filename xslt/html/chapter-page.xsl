@@ -1,0 +1,162 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- The chapter page: title, reading switch, numbered citable paragraphs, footnotes, previous/next navigation. -->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:f="urn:editio:function"
+  xmlns:t="urn:editio:template"
+  xmlns:m="urn:editio:mode"
+  exclude-result-prefixes="#all">
+
+  <xsl:template match="tei:TEI" mode="m:chapter-page">
+    <xsl:variable name="title" select="f:chapter-title(.)"/>
+    <xsl:variable name="chapters" select="$site/chapter"/>
+    <xsl:variable name="here" select="$chapters[@page = $page][1]"/>
+    <xsl:variable name="pos" select="if ($here) then count($here/preceding-sibling::chapter) + 1 else 0"/>
+    <xsl:call-template name="t:page">
+      <xsl:with-param name="title" select="$title"/>
+      <xsl:with-param name="page-class" select="'page chapter-page'"/>
+      <xsl:with-param name="lang" select="(@xml:lang, $site/@language[. != ''], 'en')[1]"/>
+      <xsl:with-param name="description" select="string-join(($title, f:doc-author(.)[. != '']), ' — ')"/>
+      <xsl:with-param name="content" as="node()*">
+        <article class="chapter">
+          <header class="chapter-head">
+            <xsl:if test="$pos gt 0 and count($chapters) gt 1">
+              <p class="kicker">Chapter <xsl:value-of select="$pos"/> of <xsl:value-of select="count($chapters)"/></p>
+            </xsl:if>
+            <h1>
+              <xsl:choose>
+                <xsl:when test="f:title-head(.)"><xsl:apply-templates select="f:title-head(.)/node()"/></xsl:when>
+                <xsl:otherwise><xsl:value-of select="$title"/></xsl:otherwise>
+              </xsl:choose>
+            </h1>
+            <xsl:call-template name="t:reading-tools">
+              <xsl:with-param name="has-choices" select="exists(tei:text//tei:choice)"/>
+            </xsl:call-template>
+          </header>
+          <div class="text">
+            <xsl:apply-templates select="tei:text">
+              <xsl:with-param name="chapter-mode" select="true()" tunnel="yes"/>
+            </xsl:apply-templates>
+          </div>
+          <xsl:call-template name="footnotes">
+            <xsl:with-param name="notes" select="tei:text/tei:body//tei:note[not(ancestor::tei:note)]"/>
+          </xsl:call-template>
+        </article>
+        <xsl:call-template name="t:chapter-nav">
+          <xsl:with-param name="pos" select="$pos"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The heading already used as the page's h1. -->
+  <xsl:template match="tei:head[. is f:title-head(.)]" priority="2"/>
+
+  <!-- The reading switch (radio buttons: CSS shows the chosen reading, JavaScript keeps it in the URL)
+       and the key to how mentions are marked. -->
+  <xsl:template name="t:reading-tools">
+    <xsl:param name="has-choices" as="xs:boolean"/>
+    <xsl:variable name="printed-default" select="$site/@reading = 'diplomatic'"/>
+    <div class="tools">
+      <xsl:if test="$has-choices">
+        <fieldset class="reading-switch">
+          <legend>Reading</legend>
+          <label>
+            <input type="radio" name="reading" value="corrected" id="reading-corrected">
+              <xsl:if test="not($printed-default)"><xsl:attribute name="checked" select="'checked'"/></xsl:if>
+            </input>
+            <xsl:text> Corrected</xsl:text>
+          </label>
+          <label>
+            <input type="radio" name="reading" value="printed" id="reading-printed">
+              <xsl:if test="$printed-default"><xsl:attribute name="checked" select="'checked'"/></xsl:if>
+            </input>
+            <xsl:text> As printed</xsl:text>
+          </label>
+        </fieldset>
+      </xsl:if>
+      <p class="key">
+        <span class="key-label">Names link to the register:</span>
+        <xsl:for-each select="('person', 'place', 'org', 'event')">
+          <xsl:text> </xsl:text>
+          <span class="mention key-item" data-type="{.}"><span class="key-sample"><xsl:value-of select="lower-case(f:kind-singular(.))"/></span></span>
+        </xsl:for-each>
+        <xsl:if test="$has-choices">
+          <xsl:text> · </xsl:text>
+          <span class="corrected key-item">corrected text</span>
+        </xsl:if>
+      </p>
+    </div>
+  </xsl:template>
+
+  <!-- A paragraph of the reading text: margin number with permalink, the text, and "cite this paragraph". -->
+  <xsl:template match="tei:p[f:is-text-para(.)]" priority="2">
+    <xsl:variable name="n" select="f:para-number(.)"/>
+    <xsl:variable name="anchor" select="f:para-anchor(.)"/>
+    <div class="para" id="{$anchor}">
+      <a class="pnum" href="#{$anchor}" title="Link to paragraph {$n}"><span class="vh">Paragraph </span><xsl:value-of select="$n"/></a>
+      <p><xsl:apply-templates/></p>
+      <xsl:call-template name="t:cite">
+        <xsl:with-param name="n" select="$n"/>
+        <xsl:with-param name="anchor" select="$anchor"/>
+      </xsl:call-template>
+    </div>
+  </xsl:template>
+
+  <!-- "Cite this paragraph": a disclosure with a ready-made citation (JavaScript adds a copy button and the
+       date of access). -->
+  <xsl:template name="t:cite">
+    <xsl:param name="n" as="xs:integer"/>
+    <xsl:param name="anchor" as="xs:string"/>
+    <xsl:variable name="tei" select="ancestor::tei:TEI"/>
+    <xsl:variable name="author" select="f:doc-author($tei)"/>
+    <xsl:variable name="edition" select="normalize-space($tei/tei:teiHeader/tei:fileDesc/tei:editionStmt/tei:edition[1])"/>
+    <xsl:variable name="published" select="$tei/tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:date[1]"/>
+    <details class="cite">
+      <summary>Cite<span class="vh"> paragraph <xsl:value-of select="$n"/></span></summary>
+      <p class="citation">
+        <xsl:if test="$author != ''"><xsl:value-of select="$author"/>. </xsl:if>
+        <xsl:text>“</xsl:text><xsl:value-of select="f:chapter-title($tei)"/><xsl:text>”, paragraph </xsl:text>
+        <xsl:value-of select="$n"/><xsl:text>. In </xsl:text>
+        <cite><xsl:value-of select="($site/@title[. != ''], 'this edition')[1]"/></cite>
+        <xsl:if test="$site/editor">, edited by <xsl:value-of select="f:join-names($site/editor)"/></xsl:if>
+        <xsl:text>. </xsl:text>
+        <xsl:if test="$edition != ''"><xsl:value-of select="replace($edition, '\.$', '')"/>. </xsl:if>
+        <span class="cite-url" data-fragment="{$page}#{$anchor}"><xsl:value-of select="f:absolute-url($page || '#' || $anchor)"/></span>
+        <xsl:text>. </xsl:text>
+        <xsl:choose>
+          <xsl:when test="$site/@date != ''">Edition of <xsl:value-of select="f:format-date($site/@date)"/>.</xsl:when>
+          <xsl:when test="$published">Published <xsl:value-of select="if ($published/@when) then f:format-date($published/@when) else normalize-space($published)"/>.</xsl:when>
+        </xsl:choose>
+        <span class="cite-accessed"></span>
+      </p>
+    </details>
+  </xsl:template>
+
+  <!-- Previous / contents / next chapter. -->
+  <xsl:template name="t:chapter-nav">
+    <xsl:param name="pos" as="xs:integer"/>
+    <xsl:variable name="chapters" select="$site/chapter"/>
+    <nav class="chapter-nav" aria-label="Chapters">
+      <ul>
+        <li class="prev">
+          <xsl:if test="$pos gt 1">
+            <a rel="prev" href="{$chapters[$pos - 1]/@page}"><span aria-hidden="true">← </span><span class="vh">Previous chapter: </span><xsl:value-of select="$chapters[$pos - 1]/@title"/></a>
+          </xsl:if>
+        </li>
+        <li class="up"><a href="index.html">Contents</a></li>
+        <li class="next">
+          <xsl:if test="$pos gt 0 and $pos lt count($chapters)">
+            <a rel="next" href="{$chapters[$pos + 1]/@page}"><span class="vh">Next chapter: </span><xsl:value-of select="$chapters[$pos + 1]/@title"/><span aria-hidden="true"> →</span></a>
+          </xsl:if>
+        </li>
+      </ul>
+    </nav>
+  </xsl:template>
+
+  <!-- The header is shown on the About page, not in the chapter. -->
+  <xsl:template match="tei:teiHeader"/>
+
+</xsl:stylesheet>

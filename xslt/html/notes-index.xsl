@@ -1,0 +1,46 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- The notes index (notes.html): every note of every chapter, with its type and a link to its place. -->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:x="urn:editio:extract"
+  xmlns:f="urn:editio:function"
+  xmlns:t="urn:editio:template"
+  exclude-result-prefixes="#all">
+
+  <xsl:template name="t:notes-page">
+    <xsl:call-template name="t:emit">
+      <xsl:with-param name="name" select="'notes.html'"/>
+      <xsl:with-param name="title" select="'Notes'"/>
+      <xsl:with-param name="description" select="'All editorial, historical and translation notes of ' || $site/@title"/>
+      <xsl:with-param name="content" as="node()*">
+        <h1>Notes</h1>
+        <xsl:variable name="types" select="distinct-values($extracts/x:note/tei:note/@type)"/>
+        <p class="lead"><xsl:value-of select="count($extracts/x:note)"/> notes<xsl:if test="exists($types)">:
+          <xsl:value-of select="string-join(for $ty in sort($types) return count($extracts/x:note[tei:note/@type = $ty]) || ' ' || lower-case(f:note-type-label(($extracts/x:note/tei:note[@type = $ty])[1])) || 's', ', ')"/></xsl:if>.</p>
+        <xsl:for-each select="$extracts[x:note]">
+          <section aria-labelledby="notes-{@stem}">
+            <h2 id="notes-{@stem}"><a href="{@page}"><xsl:value-of select="@title"/></a></h2>
+            <ol class="notes-list">
+              <xsl:for-each select="x:note">
+                <li class="note-{(@type[. != ''], 'plain')[1]}" value="{@n}">
+                  <p class="fn-head">
+                    <xsl:call-template name="t:where">
+                      <xsl:with-param name="item" select="."/>
+                      <xsl:with-param name="fragment" select="'fn-' || @n"/>
+                    </xsl:call-template>
+                    <xsl:text> · </xsl:text>
+                    <span class="fn-type"><xsl:value-of select="f:note-type-label(tei:note)"/></span>
+                  </p>
+                  <xsl:for-each select="tei:note"><xsl:call-template name="note-body"/></xsl:for-each>
+                </li>
+              </xsl:for-each>
+            </ol>
+          </section>
+        </xsl:for-each>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+</xsl:stylesheet>

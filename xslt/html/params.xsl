@@ -1,0 +1,30 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Parameters of the web edition: every xsl:param of xslt/html/, typed and documented. Python (editio.html) sets them. -->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  exclude-result-prefixes="#all">
+
+  <!-- The edition's register (tei/register.xml, with listPerson, listPlace, listOrg, listEvent), parsed by
+       editio's safe loader. Mentions are looked up in it for links, types and popovers. Empty: mentions
+       become plain text marked as unresolved. -->
+  <xsl:param name="register" as="document-node()?" select="()"/>
+
+  <!-- The site context, built by editio.html.SiteContext: <site title subtitle base-url licence licence-url
+       language reading date pdf> with <editor>s, <chapter stem title page>s in reading order and <download>s. -->
+  <xsl:param name="context" as="document-node()?" select="()"/>
+
+  <!-- The file name of the page being made (e.g. "secret-history-59.html"); used for navigation and citations. -->
+  <xsl:param name="page" as="xs:string" select="'index.html'"/>
+
+  <!-- The source file's stem (name without .xml), recorded in chapter extracts. -->
+  <xsl:param name="stem" as="xs:string" select="''"/>
+
+  <!-- Pages that another part of editio supplies (e.g. "guidelines.html"), as a space-separated list; the
+       navigation links to them. -->
+  <xsl:param name="extra-pages" as="xs:string" select="'guidelines.html'"/>
+
+  <!-- Characters of context on each side of a mention in the register's backlinks and the timeline. -->
+  <xsl:param name="snippet-width" as="xs:integer" select="60"/>
+
+</xsl:stylesheet>
