@@ -326,4 +326,68 @@ def annotate(paths, fmt, write, threshold, register):
     click.echo(summary, err=True)
 
 
+@main.command(epilog="""\b
+Examples:
+  editio pdf                           # the edition in this folder -> site/edition.pdf
+  editio pdf --reading diplomatic --out print/diplomatic.pdf
+  editio pdf tei/ --keep-typst book.typ   # also keep the generated Typst markup
+""")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Where to write the PDF (default: OUTPUT/PDF_NAME from edition.toml, normally site/edition.pdf).")
+@click.option("--reading", type=click.Choice(["corrected", "diplomatic"]), default=None,
+              help="Print the corrected text (default; the apparatus gives the source) or the text as printed.")
+@click.option("--keep-typst", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Also write the generated Typst markup to this file, for inspection.")
+@handle_errors
+def pdf(paths, out, reading, keep_typst):
+    """The print edition: a PDF/A-3b book with the TEI sources attached.
+
+    PATHS are TEI files or folders (default: the edition's inputs); chapters
+    are printed in order, registers feed the index. Typeset in-process by
+    Typst with its bundled fonts; with SOURCE_DATE_EPOCH set, the same input
+    gives the same bytes.
+    """
+    from .edition import Edition
+    from .pdf import write_pdf
+
+    edition = Edition.load(paths=list(paths) or None)
+    target = out or edition.config.output_dir / edition.config.pdf_name
+    result = write_pdf(edition, target, reading=reading or edition.config.reading, keep_typst=keep_typst)
+    _echo_diagnostics(result.warnings)
+    click.echo(f"wrote {target} ({len(result.pdf) // 1024} KB)", err=True)
+
+
+@main.command(epilog="""\b
+Examples:
+  editio html                          # the edition in this folder -> site/
+  editio html --out /tmp/preview       # somewhere else
+  editio html tei/ --strict            # warnings (unsafe URLs, unknown elements) fail the run
+""")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="The site folder (default: OUTPUT from edition.toml, normally site/). Replaced atomically.")
+@click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1); the site is still written.")
+@handle_errors
+def html(paths, out, strict):
+    """The web edition: a static, offline, accessible website.
+
+    PATHS are TEI files or folders (default: the edition's inputs). Writes a
+    page per chapter, the register (persons, places, organisations, events)
+    with backlinks, notes, timeline, about and downloads pages, into a new
+    folder that replaces OUT only when complete. Does not validate: run
+    `editio validate` (or `editio build`) first.
+    """
+    from .edition import Edition
+    from .html import write_site
+
+    edition = Edition.load(paths=list(paths) or None)
+    target = out or edition.config.output_dir
+    warnings = write_site(edition, target)
+    _echo_diagnostics(warnings)
+    click.echo(f"wrote {target} ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})", err=True)
+    if strict and warnings:
+        sys.exit(EXIT_INVALID)
+
+
 # -- more commands above --
