@@ -31,6 +31,10 @@ STYLESHEET = "print/book.xsl"
 #: Marker the stylesheet writes before the markup of each TEI element: /*@src FILE-INDEX:LINE*/
 _SRC_MARK = re.compile(r"/\*@src (\d+):(\d+)\*/")
 _TYPST_POS = re.compile(r"\.typ:(\d+):(\d+)")
+_HINTS = {
+    "pdf.unhandled": "the print stylesheet has no rule for this element yet; report it, or use an element it knows",
+    "pdf.no-glyph": "Typst's bundled fonts have Latin, Greek and Cyrillic only; add a transliteration if readers need one",
+}
 
 
 @dataclass
@@ -122,10 +126,11 @@ def typst_markup(edition: Edition, *, reading: str = "corrected") -> tuple[str, 
 
 def _message_diagnostic(message: str, files: list[Path]) -> Diagnostic:
     """An xsl:message of the form 'FILE-INDEX:LINE: text' as a warning at that place."""
-    m = re.match(r"\s*(\d+):(\d+):\s*(.*)", message, re.S)
+    m = re.match(r"\s*(\d+):(\d*):([\w.-]+):\s*(.*)", message, re.S)
     if m and int(m.group(1)) < len(files):
-        return Diagnostic(str(files[int(m.group(1))]), int(m.group(2)), 1, WARNING, m.group(3).strip(),
-                          "pdf.unhandled", "the element's text is printed without special formatting")
+        rule = m.group(3)
+        return Diagnostic(str(files[int(m.group(1))]), int(m.group(2) or 0), 1, WARNING, m.group(4).strip(),
+                          rule, _HINTS.get(rule, ""))
     return Diagnostic("(print stylesheet)", 0, 0, WARNING, message.strip(), "pdf.message")
 
 

@@ -10,7 +10,7 @@
   exclude-result-prefixes="#all">
 
   <xsl:template match="tei:body" mode="m:apparatus">
-    <xsl:variable name="choices" select=".//tei:choice[tei:sic or tei:orig][not(ancestor::tei:note)]"/>
+    <xsl:variable name="choices" select=".//(tei:choice[tei:sic or tei:orig] | tei:supplied | tei:surplus | tei:del)[not(ancestor::tei:note)]"/>
     <xsl:if test="exists($choices)">
       <xsl:value-of select="'== ' || f:typst-escape($apparatus-heading) || '&#10;&#10;'"/>
       <xsl:text>#block(sticky: true)[#set text(size: 8.5pt, style: "italic")&#10;</xsl:text>
@@ -33,13 +33,31 @@
                                         else if ($other/self::tei:reg) then 'regularized'
                                         else 'corr. ed.'"/>
     <xsl:variable name="cert" select="$edited/@cert[. != 'high'] ! (', certainty ' || .)"/>
-    <xsl:variable name="note" select="f:note-of-choice(.)"/>
+    <xsl:variable name="note" select="f:note-of-correction(.)"/>
     <xsl:variable name="p" select="ancestor::tei:p[1]"/>
     <xsl:value-of select="f:src(.) || '#app-entry('
         || f:typst-string(if ($p) then f:para-number($p) else '–') || ', '
         || f:typst-string('ap-' || generate-id()) || ', '
         || '[' || f:trim(string-join(f:inline($printed/node()))) || '], '
         || '[' || f:trim(string-join(f:inline($other/node()))) || ' #emph[' || f:typst-escape($siglum || $cert) || ']], '
+        || (if ($note) then '[' || f:trim(string-join(f:inline($note/node()))) || ']' else 'none')
+        || ')&#10;&#10;'"/>
+  </xsl:template>
+
+  <!-- Additions and omissions: the words, then what the editors did with them. -->
+  <xsl:template match="tei:supplied | tei:surplus | tei:del" mode="m:apparatus">
+    <xsl:variable name="p" select="ancestor::tei:p[1]"/>
+    <xsl:variable name="note" select="f:note-of-correction(.)"/>
+    <xsl:variable name="words" select="f:trim(string-join(f:inline(node())))"/>
+    <xsl:variable name="action" select="if (self::tei:supplied)
+        then (if ($reading = 'diplomatic') then 'added by the editors here' else 'added by the editors, not in the source')
+        else (if ($reading = 'diplomatic') then 'omitted by the editors in the corrected reading' else 'in the source, omitted here')"/>
+    <xsl:variable name="cert" select="@cert[. != 'high'] ! (', certainty ' || .)"/>
+    <xsl:value-of select="f:src(.) || '#app-entry('
+        || f:typst-string(if ($p) then f:para-number($p) else '–') || ', '
+        || f:typst-string('ap-' || generate-id()) || ', '
+        || '[' || $words || '], '
+        || '[#emph[' || f:typst-escape($action || $cert) || ']], '
         || (if ($note) then '[' || f:trim(string-join(f:inline($note/node()))) || ']' else 'none')
         || ')&#10;&#10;'"/>
   </xsl:template>

@@ -4,6 +4,7 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:f="urn:editio:functions"
+  xmlns:math="http://www.w3.org/2005/xpath-functions/math"
   exclude-result-prefixes="#all">
 
   <!--
@@ -21,6 +22,42 @@
     <xsl:param name="text" as="xs:string?"/>
     <xsl:sequence select="replace(replace(string($text), '[\s&#x85;&#x2028;&#x2029;]+', ' '),
                                   '([!-/:-@\[-`{-~])', '\\$1')"/>
+  </xsl:function>
+
+  <!--
+    Characters no bundled font can show (Typst has Latin, Greek and Cyrillic
+    faces, no CJK, Indic, Arabic or emoji ones); PDF/A forbids missing glyphs.
+  -->
+  <xsl:variable name="f:unprintable" as="xs:string"
+    select="'[&#x0600;-&#x06FF;&#x0900;-&#x0DFF;&#x0E00;-&#x0E7F;&#x1100;-&#x11FF;&#x2E80;-&#x2FDF;&#x3000;-&#x30FF;&#x3100;-&#x9FFF;&#xA960;-&#xA97F;&#xAC00;-&#xD7FF;&#xF900;-&#xFAFF;&#xFE30;-&#xFE4F;&#xFF00;-&#xFFEF;&#x10000;-&#x10FFFF;]+'"/>
+
+  <!--
+    Text for markup: f:typst-escape, except that runs of unprintable characters
+    become their code points in a small box (unprintable() in book-style.typ),
+    so the page says what stands in the source instead of failing the build.
+  -->
+  <xsl:function name="f:typst-text" as="xs:string">
+    <xsl:param name="text" as="xs:string?"/>
+    <xsl:variable name="parts" as="xs:string*">
+      <xsl:analyze-string select="string($text)" regex="{$f:unprintable}">
+        <xsl:matching-substring>
+          <xsl:sequence select="'#unprintable(' || f:typst-string(string-join(string-to-codepoints(.) ! ('U+' || f:hex(.)), ' ')) || ')'"/>
+        </xsl:matching-substring>
+        <xsl:non-matching-substring>
+          <xsl:sequence select="f:typst-escape(.)"/>
+        </xsl:non-matching-substring>
+      </xsl:analyze-string>
+    </xsl:variable>
+    <xsl:sequence select="string-join($parts)"/>
+  </xsl:function>
+
+  <!-- A code point in upper-case hexadecimal, at least four digits. -->
+  <xsl:function name="f:hex" as="xs:string">
+    <xsl:param name="n" as="xs:integer"/>
+    <xsl:variable name="digits" select="string-join(reverse(
+        for $i in 0 to 5 return if ($n idiv xs:integer(math:pow(16, $i)) gt 0 or $i lt 4)
+          then substring('0123456789ABCDEF', ($n idiv xs:integer(math:pow(16, $i))) mod 16 + 1, 1) else ()))"/>
+    <xsl:sequence select="$digits"/>
   </xsl:function>
 
   <!-- A Typst string literal (in double quotes) holding $text exactly, for code-mode arguments. -->

@@ -49,7 +49,7 @@
           || string-join($bibl/(tei:biblScope | tei:note | tei:ref | tei:idno) ! ('\, ' || f:trim(string-join(f:inline(node())))))"/>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:sequence select="f:trim(string-join(f:inline($bibl/node())))"/>
+        <xsl:sequence select="f:trim(string-join(f:inline($bibl/node()[not(self::tei:note)])))"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:function>

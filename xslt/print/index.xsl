@@ -48,6 +48,7 @@
   <xsl:template match="e:edition" mode="m:index">
     <xsl:variable name="edition" select="."/>
     <xsl:variable name="mentions" select="f:indexed-mentions(.)"/>
+    <xsl:variable name="edition-lang" select="substring-before((normalize-space(@language)[.], 'en')[1] || '-', '-')"/>
     <xsl:if test="exists($mentions)">
       <xsl:text>= Index&#10;&#10;#set text(size: 9.5pt)&#10;#columns(2, gutter: 6mm)[&#10;</xsl:text>
       <xsl:for-each-group select="$mentions" group-by="f:kind(.)">
@@ -59,11 +60,19 @@
             <xsl:variable name="head" select="f:entry-heading($entry, normalize-space(current-group()[1]))"/>
             <xsl:sequence select="map{'sort': lower-case($head), 'row': '(key: ' || f:typst-string(current-grouping-key()) || ', head: [' || f:typst-escape($head) || ']'
                 || (f:entry-note($entry) ! (', note: [' || f:typst-escape(.) || ']')) || '),'}"/>
-            <xsl:variable name="main-words" select="tokenize(lower-case($head), '[\s,]+')"/>
+            <!-- Cross-references from forms a reader may look up elsewhere: register variants in the
+                 edition's language and misspellings of the source; not fuller forms of the same name. -->
+            <xsl:variable name="main-words" select="tokenize(lower-case($head), '[\s,()]+')[.]"/>
+            <xsl:variable name="mentions" select="current-group()"/>
             <xsl:variable name="variants" select="distinct-values((
-                $entry/(tei:persName | tei:placeName | tei:orgName)[@type = 'variant'],
-                current-group()//tei:sic[parent::tei:choice]) ! normalize-space())[.]"/>
-            <xsl:for-each select="$variants[not(lower-case(.) = $main-words) and lower-case(.) != lower-case($head)]">
+                $entry/(tei:persName | tei:placeName | tei:orgName)[@type = 'variant']
+                  [not(@xml:lang) or starts-with(@xml:lang, $edition-lang)]
+                  ! (if ($entry/self::tei:person) then f:person-heading(.) else normalize-space()),
+                (for $m in $mentions return $m//tei:sic[parent::tei:choice]
+                  [(ancestor::tei:persName | ancestor::tei:placeName | ancestor::tei:orgName | ancestor::tei:rs)[last()] is $m])
+                  ! normalize-space()))[.]"/>
+            <xsl:for-each select="$variants[not(every $w in $main-words satisfies $w = tokenize(lower-case(.), '[\s,()]+'))]
+                                  [not($entry/self::tei:person and contains(., ',') and substring-before(lower-case(.), ',') = $main-words[1])]">
               <xsl:sequence select="map{'sort': lower-case(.), 'row': '(head: [' || f:typst-escape(.) || '], see: [' || f:typst-escape($head) || ']),'}"/>
             </xsl:for-each>
           </xsl:for-each-group>

@@ -32,12 +32,12 @@
   <!-- The editorial note that explains a correction (it goes to the apparatus, not to a footnote):
        the note pointing at the choice by @target, else the next editorial note in the same paragraph
        with no other choice in between. -->
-  <xsl:function name="f:note-of-choice" as="element(tei:note)?">
-    <xsl:param name="choice" as="element(tei:choice)"/>
+  <xsl:function name="f:note-of-correction" as="element(tei:note)?">
+    <xsl:param name="choice" as="element()"/>
     <xsl:variable name="p" select="$choice/ancestor::tei:p[1]"/>
     <xsl:variable name="targeted" select="if ($choice/@xml:id) then $p//tei:note[@target = '#' || $choice/@xml:id] else ()"/>
     <xsl:variable name="next" select="$choice/following::tei:note[@type = 'editorial'][1][ancestor::tei:p[1] is $p][not(@target)]"/>
-    <xsl:sequence select="($targeted, $next[not($choice/following::tei:choice[. &lt;&lt; $next])])[1]"/>
+    <xsl:sequence select="($targeted, $next[not($choice/following::*[self::tei:choice | self::tei:supplied | self::tei:surplus | self::tei:del][. &lt;&lt; $next])])[1]"/>
   </xsl:function>
 
   <xsl:template match="tei:div" mode="m:text">
@@ -47,9 +47,12 @@
 
   <xsl:template match="tei:head" mode="m:text">
     <xsl:variable name="level" select="count(ancestor::tei:div)"/>
-    <xsl:value-of select="'&#10;' || f:src(.) || string-join((1 to max((1, $level))) ! '=') || ' '"/>
-    <xsl:value-of select="f:trim(string-join(f:inline(node())))"/>
-    <xsl:text>&#10;&#10;</xsl:text>
+    <!-- Outline, bookmarks and running heads get the heading without its notes. -->
+    <xsl:variable name="full" select="f:trim(string-join(f:inline(node())))"/>
+    <!-- Without index anchors and apparatus labels too: the outline repeats the text, and must not repeat them. -->
+    <xsl:variable name="plain" select="replace(f:trim(string-join(f:inline(node()[not(self::tei:note)]))),
+                                               '#(ix|app-anchor)\(&quot;[^&quot;]*&quot;\)|/\*@src [0-9:]+\*/', '')"/>
+    <xsl:value-of select="'&#10;' || f:src(.) || '#part-heading(' || max((1, $level)) || ', [' || $plain || '], [' || $full || '])&#10;&#10;'"/>
   </xsl:template>
 
   <xsl:template match="tei:p" mode="m:text">
@@ -65,7 +68,11 @@
   </xsl:function>
 
   <xsl:template match="text()" mode="m:inline">
-    <xsl:sequence select="f:typst-escape(.)"/>
+    <xsl:if test="matches(., $f:unprintable)">
+      <xsl:message select="ancestor::e:file/@n || ':' || ../@e:line || ':pdf.no-glyph: no bundled font has the characters &quot;'
+          || string-join(analyze-string(., $f:unprintable)/*:match, ' ') || '&quot;; they are printed as their code points'"/>
+    </xsl:if>
+    <xsl:sequence select="f:typst-text(.)"/>
   </xsl:template>
   <xsl:template match="comment() | processing-instruction()" mode="m:inline"/>
 
@@ -86,6 +93,22 @@
     <xsl:apply-templates select="$printed[1]/node()" mode="m:inline"/>
   </xsl:template>
 
+  <!-- Editorial additions: in square brackets in the corrected reading, absent from the diplomatic one. -->
+  <xsl:template match="tei:supplied" mode="m:inline">
+    <xsl:sequence select="f:src(.) || '#app-anchor(' || f:typst-string('ap-' || generate-id()) || ')'"/>
+    <xsl:if test="$reading != 'diplomatic'">
+      <xsl:sequence select="'\[' || string-join(f:inline(node())) || '\]'"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Superfluous text (repeated, stray): printed in the diplomatic reading only. -->
+  <xsl:template match="tei:surplus | tei:del" mode="m:inline">
+    <xsl:sequence select="f:src(.) || '#app-anchor(' || f:typst-string('ap-' || generate-id()) || ')'"/>
+    <xsl:if test="$reading = 'diplomatic'">
+      <xsl:apply-templates mode="m:inline"/>
+    </xsl:if>
+  </xsl:template>
+
   <!-- A lone sic or corr (not in a choice) prints as it stands. -->
   <xsl:template match="tei:sic | tei:corr | tei:orig | tei:reg" mode="m:inline">
     <xsl:apply-templates mode="m:inline"/>
@@ -96,7 +119,7 @@
       <xsl:when test="ancestor::tei:note or ancestor::tei:teiHeader">
         <xsl:sequence select="' (' || f:trim(string-join(f:inline(node()))) || ')'"/>
       </xsl:when>
-      <xsl:when test="@type = 'editorial' and (some $c in ancestor::tei:p[1]//tei:choice satisfies f:note-of-choice($c) is current())"/>
+      <xsl:when test="@type = 'editorial' and (some $c in ancestor::tei:p[1]//(tei:choice | tei:supplied | tei:surplus | tei:del) satisfies f:note-of-correction($c) is current())"/>
       <xsl:otherwise>
         <xsl:sequence select="f:src(.) || '#h(0pt, weak: true)#footnote[' || f:trim(string-join(f:inline(node()))) || ']'"/>
       </xsl:otherwise>
@@ -141,12 +164,12 @@
   <xsl:template match="tei:pb | tei:milestone | tei:gap | tei:index" mode="m:inline"/>
 
   <xsl:template match="*" mode="m:inline">
-    <xsl:message select="ancestor::e:file/@n || ':' || @e:line || ': no print rule for &lt;' || name() || '&gt;; its text is printed without formatting'"/>
+    <xsl:message select="ancestor::e:file/@n || ':' || @e:line || ':pdf.unhandled: no print rule for the element ' || name() || '; its text is printed without formatting'"/>
     <xsl:apply-templates mode="m:inline"/>
   </xsl:template>
 
   <xsl:template match="*" mode="m:text">
-    <xsl:message select="ancestor::e:file/@n || ':' || @e:line || ': no print rule for block &lt;' || name() || '&gt;; its text is printed as a paragraph'"/>
+    <xsl:message select="ancestor::e:file/@n || ':' || @e:line || ':pdf.unhandled: no print rule for the block element ' || name() || '; its text is printed as a paragraph'"/>
     <xsl:value-of select="f:src(.) || f:trim(string-join(f:inline(node()))) || '&#10;&#10;'"/>
   </xsl:template>
 </xsl:stylesheet>
