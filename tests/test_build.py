@@ -32,8 +32,6 @@ make_chapter = _load_generator().make_chapter
 
 def available_outputs(pdf: bool = True) -> list[str]:
     """The outputs this checkout can make (web and print land separately)."""
-    if os.environ.get("TMP_TEXT_ONLY"):
-        return ["text"]
     outs = []
     if importlib.util.find_spec("editio.html"):
         outs.append("html")

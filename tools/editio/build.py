@@ -858,6 +858,22 @@ def _dump(manifest: dict) -> bytes:
     return (json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+#: The guidelines page takes its examples from the register and this many chapters (enough
+#: to find one of each element; reading a thousand chapters for them would slow every build).
+GUIDELINE_SAMPLE = 20
+
+
+def _guidelines(sources: list[Source], ctx) -> dict[str, bytes] | None:
+    """``guidelines.html`` generated from the schema, or None if this editio has no generator."""
+    try:
+        from .guidelines import render_page
+    except ImportError:
+        return None
+    sample = [s.path for s in sources if s.kind == "register"] + \
+        [s.path for s in sources if s.kind == "chapter"][:GUIDELINE_SAMPLE]
+    return {"guidelines.html": render_page(sample, lang=getattr(ctx, "language", "en") or "en")}
+
+
 def _assemble(stage: _Stage, manifest: dict, sources: list[Source], register: Source | None, ctx,
               result: BuildResult) -> dict:
     """Add what the whole edition shares (TEI copies, edition-wide pages, assets); return the site's manifest."""
@@ -871,7 +887,8 @@ def _assemble(stage: _Stage, manifest: dict, sources: list[Source], register: So
         chapters = [s for s in sources if s.kind == "chapter"]
         extracts = [(stage.dir / extract_path(s.name)).read_bytes() for s in chapters]
         pages = dict(html.static_assets())
-        pages.update(html.edition_pages(register.path if register else None, extracts, ctx, diagnostics=warnings))
+        pages.update(html.edition_pages(register.path if register else None, extracts, ctx,
+                                        extra_pages=_guidelines(sources, ctx), diagnostics=warnings))
         taken = {rel for entry in manifest["chapters"].values() for unit in entry.values() for rel in unit["files"]}
         for rel, data in sorted(pages.items()):
             if rel in files or rel in taken or rel.startswith(STATE_DIR):
