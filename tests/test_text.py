@@ -96,3 +96,10 @@ def test_corrected_text_of_chapter_59_has_the_corrections():
     diplomatic, corrected = text_of_file(REAL, "diplomatic"), text_of_file(REAL, "corrected")
     assert "Yerev became" in diplomatic
     assert "Yerev" not in corrected and "Yezhov became" in corrected
+
+
+def test_words_the_editors_supplied_are_only_in_the_corrected_text():
+    xml = CHAPTER.read_bytes().replace(b"travelled to", b'<supplied reason="omitted">quickly</supplied> travelled to')
+    tree = parse_bytes(xml, "supplied.xml")
+    assert "Smith quickly travelled" in " ".join(chapter_blocks(tree, "corrected"))
+    assert "Smith travelled" in " ".join(chapter_blocks(tree, "diplomatic"))

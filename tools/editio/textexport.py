@@ -43,6 +43,8 @@ def _inline_text(el, reading: str, out: list[str]) -> None:
                 if pick is not None:
                     _inline_text(pick, reading, out)
                     break
+        elif tag == _T + "supplied" and reading == "diplomatic":
+            pass  # words the editors supplied are not in the printed text
         elif tag == _T + "lb":
             out.append(" ")
         else:
