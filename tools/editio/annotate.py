@@ -75,8 +75,6 @@ class Suggestion:
             name = re.sub(r"\s+", " ", self.text)
             return f"{where}: candidate: {name} (not in the register{many})"
         label = {"name": "name", "misspelling": "sic/corr", "date": "date"}[self.kind]
-        if self.correction:
-            label += f" {self.correction}"
         if self.note:
             label += f", {self.note}"
         return f"{where}: suggestion: {self.markup()} ({label}, confidence {self.confidence:.2f})"
