@@ -375,6 +375,8 @@ class _NFA:
         self.start = self.accept = 0
         self._steps: dict[tuple[frozenset[int], str], frozenset[int]] = {}
         self._initial: frozenset[int] | None = None
+        self._closures: dict[int, frozenset[int]] = {}
+        self._by_name: dict[str, list[tuple[int, int]]] | None = None
 
     def _state(self) -> int:
         self.eps.append([])
@@ -421,13 +423,23 @@ class _NFA:
         return s, e
 
     def closure(self, states) -> frozenset[int]:
-        stack, seen = list(states), set(states)
-        while stack:
-            for t in self.eps[stack.pop()]:
-                if t not in seen:
-                    seen.add(t)
-                    stack.append(t)
-        return frozenset(seen)
+        out: set[int] = set()
+        for s in states:
+            out |= self._close(s)
+        return frozenset(out)
+
+    def _close(self, state: int) -> frozenset[int]:
+        """States reachable from ``state`` by empty moves (cached per state)."""
+        found = self._closures.get(state)
+        if found is None:
+            stack, seen = [state], {state}
+            while stack:
+                for t in self.eps[stack.pop()]:
+                    if t not in seen:
+                        seen.add(t)
+                        stack.append(t)
+            found = self._closures[state] = frozenset(seen)
+        return found
 
     def initial(self) -> frozenset[int]:
         if self._initial is None:
@@ -438,7 +450,13 @@ class _NFA:
         key = (states, name)
         found = self._steps.get(key)
         if found is None:
-            found = self.closure([t for s in states for (n, t) in self.moves[s] if n == name or n == "*"])
+            if self._by_name is None:
+                self._by_name = {}
+                for s, moves in enumerate(self.moves):
+                    for n, t in moves:
+                        self._by_name.setdefault(n, []).append((s, t))
+            edges = self._by_name.get(name, []) + self._by_name.get("*", [])
+            found = self.closure([t for s, t in edges if s in states])
             self._steps[key] = found
         return found
 
@@ -568,8 +586,16 @@ def _listing(names, limit: int = MAX_LISTED) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _tags(clark_names) -> str:
-    return _listing([f"<{display_name(n)}>" for n in clark_names if n != "*"])
+def _tags(clark_names, spec: ElementSpec | None = None) -> str:
+    """``<a>, <b> and N more``: short lists alphabetically, long ones in the schema's own order
+    (which puts the common elements, names and dates, first)."""
+    names = [n for n in clark_names if n != "*"]
+    if spec is not None and len(names) > MAX_LISTED:
+        order = {n: i for i, n in reversed(list(enumerate(_leaves(spec.content))))}
+        names.sort(key=lambda n: order.get(n, len(order)))
+        shown = ", ".join(f"<{display_name(n)}>" for n in names[:MAX_LISTED])
+        return shown + f" and {len(names) - MAX_LISTED} more"
+    return _listing([f"<{display_name(n)}>" for n in names])
 
 
 class _Source:
@@ -735,7 +761,7 @@ class _Walker:
             if not spec.text_allowed and any(t.strip() for t in text_parts):
                 self.report(self.source.element(el), "rng.text-not-allowed",
                             f"text is not allowed directly in {inside}; it holds only elements: "
-                            f"{_tags(spec.children) or 'nothing (it is empty)'}",
+                            f"{_tags(spec.children, spec) or 'nothing (it is empty)'}",
                             "move the text into the right child element, or delete it")
             elif spec.content_data and len(el) == 0:
                 value = el.text or ""
@@ -765,7 +791,7 @@ class _Walker:
             previous = child
             self.element(child)
         if not nfa.accepts(states) and not reported:
-            missing = _tags(nfa.expected(states))
+            missing = _tags(nfa.expected(states), spec)
             after = f" after <{display_name(previous.tag)}>" if previous is not None else ""
             self.report(self.source.element(el), "rng.missing-element",
                         f"{_describe(el)}{self.parent_phrase(el)} is incomplete: expected {missing}{after}",
@@ -778,7 +804,7 @@ class _Walker:
     def unknown(self, child, el, spec: ElementSpec, states) -> None:
         name = display_name(child.tag) if isinstance(child.tag, str) else "?"
         ns = etree.QName(child).namespace
-        expected = _tags(spec.nfa.expected(states)) or "no element"
+        expected = _tags(spec.nfa.expected(states), spec) or "no element"
         if ns != TEI_NS and etree.QName(child).localname in {display_name(n) for n in self.model.elements}:
             hint = f'<{etree.QName(child).localname}> is in the wrong namespace: TEI elements are in "{TEI_NS}"'
         else:
@@ -793,16 +819,16 @@ class _Walker:
         name = display_name(child.tag)
         # Would the child fit if one required element came first?
         missing = [n for n in nfa.expected(states) if nfa.step(nfa.step(states, n), child.tag)]
-        after = f" after <{display_name(previous.tag)}>" if previous is not None else " at the start"
+        after = f" after <{display_name(previous.tag)}>" if previous is not None else ""
         where = self.source.element(child)
         if missing and len(missing) <= 3:
             first = " or ".join(f"<{display_name(n)}>" for n in sorted(missing))
             docs = self.model.elements[missing[0]].doc if len(missing) == 1 else ""
             self.report(where, "rng.missing-element",
                         f"{_describe(el)}{self.parent_phrase(el)} is missing {first} before <{name}>",
-                        f"insert {first}{after} in <{spec.display}>" + (f" ({docs})" if docs else ""))
+                        f"insert {first}{after or ' at the start'} in <{spec.display}>" + (f" ({docs})" if docs else ""))
             return nfa.step(nfa.step(states, missing[0]), child.tag)
-        expected = _tags(nfa.expected(states))
+        expected = _tags(nfa.expected(states), spec)
         allowed_in = self.model.parents_of(child.tag)
         if child.tag in spec.children:
             msg = (f"element <{name}> is not allowed here in {_describe(el)}{after}; "

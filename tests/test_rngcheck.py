@@ -1,0 +1,240 @@
+"""check_relaxng: precise RelaxNG diagnostics, and the same verdict as jing on every fixture."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import FIXTURES, REPO, SAMPLE
+from editio import rngcheck
+from editio.diagnostics import EditioError
+from editio.resources import schema_path
+from editio.rngcheck import check_relaxng, editio_grammar
+from editio.xmlload import load_xml, parse_bytes
+
+INVALID = FIXTURES / "invalid"
+JING = shutil.which("jing")
+needs_jing = pytest.mark.skipif(
+    JING is None, reason="LOUD SKIP: jing is not installed (Debian package 'jing'); "
+                         "the libxml2-versus-jing agreement test did not run")
+
+
+def check(path: Path):
+    return check_relaxng(load_xml(path), str(path))
+
+
+def line_of(path: Path, snippet: str) -> int:
+    """The 1-based line of the first occurrence of ``snippet`` in the fixture."""
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if snippet in line:
+            return number
+    raise AssertionError(f"{snippet!r} not in {path}")
+
+
+def col_of(path: Path, line: int, snippet: str) -> int:
+    return path.read_text("utf-8").splitlines()[line - 1].index(snippet) + 1
+
+
+# fixture -> (rule, text that locates the offending tag/attribute, words the message must contain)
+CASES = {
+    "rng-unknown-element.xml": ("rng.unknown-element", "<person-name", ["<person-name>", "<p", "<persName>"]),
+    "rng-wrong-namespace.xml": ("rng.unknown-element", "<p xmlns", ["<p", "xhtml", "<div", "<p>"]),
+    "rng-not-allowed-here.xml": ("rng.not-allowed-here", '<div type="section"', ["<div>", "<p", "<persName>"]),
+    "rng-wrong-order.xml": ("rng.not-allowed-here", "<editionStmt>", ["<editionStmt>", "<fileDesc>",
+                                                                      "<sourceDesc>", "<publicationStmt>"]),
+    "rng-note-type.xml": ("rng.attribute-value", 'type="gossip"', ["@type", "<note>", "<p", "gossip",
+                                                                    "historical", "editorial", "translation"]),
+    "rng-cert-value.xml": ("rng.attribute-value", 'cert="sure"', ["@cert", "<corr>", "<choice>", "sure",
+                                                                  "high", "medium", "low", "unknown"]),
+    "rng-date-format.xml": ("rng.datatype", 'when="1936-9-1"', ["@when", "<date>", "<p", "1936-9-1", "1936-09-01"]),
+    "rng-missing-attribute.xml": ("rng.missing-attribute", "<rs ", ["<rs>", "<p", "@type", "person", "event"]),
+    "rng-missing-element.xml": ("rng.missing-element", "<choice>", ["<choice>", "<p", "<corr>", "<sic>"]),
+    "rng-missing-publisher.xml": ("rng.missing-element", "<date ", ["<publicationStmt>", "<fileDesc>",
+                                                                   "<publisher>", "<date>"]),
+    "rng-unknown-attribute.xml": ("rng.unknown-attribute", 'role="commissar"', ["@role", "<persName>", "<p",
+                                                                                "@ref", "@type"]),
+    "rng-text-not-allowed.xml": ("rng.text-not-allowed", "<choice>", ["<choice>", "<sic>", "<corr>"]),
+    "rng-duplicate-id.xml": ("rng.duplicate-id", "Second paragraph", ['xml:id="p1"', "<p", "line 24"]),
+    "rng-geo-content.xml": ("rng.datatype", "<geo>", ["<geo>", "north of Tula"]),
+}
+
+
+def test_every_rng_fixture_has_a_case():
+    assert sorted(p.name for p in INVALID.glob("rng-*.xml")) == sorted(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_invalid_fixture_gives_one_precise_diagnostic(name):
+    rule, locator, words = CASES[name]
+    path = INVALID / name
+    found = check(path)
+    assert len(found) == 1, "\n".join(d.format() for d in found)
+    d = found[0]
+    assert d.rule == rule
+    assert d.path == str(path)
+    assert d.line == line_of(path, locator)
+    for word in words:
+        assert word in d.message, f"{word!r} missing from: {d.message}"
+    assert d.hint, "every diagnostic says how to fix the problem"
+    assert d.format().startswith(f"{path}:{d.line}:{d.col}: error: ")
+    assert d.format().endswith(f"[{rule}]")
+
+
+@pytest.mark.parametrize("name, snippet", [
+    ("rng-unknown-element.xml", "<person-name"),
+    ("rng-not-allowed-here.xml", '<div type="section"'),
+    ("rng-note-type.xml", 'type="gossip"'),
+    ("rng-cert-value.xml", 'cert="sure"'),
+    ("rng-unknown-attribute.xml", 'role="commissar"'),
+    ("rng-missing-attribute.xml", "<rs "),
+])
+def test_column_points_at_the_tag_or_attribute(name, snippet):
+    path = INVALID / name
+    d = check(path)[0]
+    assert d.col == col_of(path, d.line, snippet)
+
+
+def test_hint_lists_documented_values_of_a_closed_list():
+    d = check(INVALID / "rng-note-type.xml")[0]
+    assert "historical (" in d.hint and "translation (" in d.hint
+
+
+def test_impossible_calendar_date_is_named_as_such():
+    path = INVALID / "sch-impossible-date.xml"
+    found = [d for d in check(path) if d.rule == "rng.datatype"]
+    assert len(found) == 1 and "not a real calendar date" in found[0].message
+
+
+def test_missing_element_recovery_reports_once(tmp_path):
+    """After "publisher missing before date", the following siblings are not reported again."""
+    text = (INVALID / "rng-missing-publisher.xml").read_text("utf-8")
+    text = text.replace('<date when="2026-11-28">2026</date>',
+                        '<date when="2026-11-28">2026</date><pubPlace>Online</pubPlace><idno>x</idno>')
+    path = tmp_path / "f.xml"
+    path.write_text(text, "utf-8")
+    assert [d.rule for d in check(path)] == ["rng.missing-element"]
+
+
+def test_no_ancestor_cascade(tmp_path):
+    """libxml2 reports the same error on every ancestor; editio reports the cause once."""
+    path = INVALID / "rng-unknown-element.xml"
+    schema = etree.RelaxNG(load_xml(schema_path()))
+    tree = load_xml(path)
+    assert not schema.validate(tree)
+    assert len(schema.error_log) >= 2  # libxml2: "Did not expect..." plus "Element p has extra content"
+    assert len(check(path)) == 1
+
+
+def test_column_is_found_when_the_tag_is_the_second_on_its_line(tmp_path):
+    text = (SAMPLE / "chapter-1.xml").read_text("utf-8")
+    text = text.replace('<orgName ref="register.xml#society">', '<orgName ref="register.xml#society" bogus="1">')
+    path = tmp_path / "c.xml"
+    path.write_text(text, "utf-8")
+    d = check(path)[0]
+    assert d.rule == "rng.unknown-attribute"
+    assert d.col == col_of(path, d.line, 'bogus="1"')
+
+
+def test_without_a_readable_file_the_column_is_one():
+    tree = parse_bytes((INVALID / "rng-note-type.xml").read_bytes(), "not-on-disk.xml")
+    d = check_relaxng(tree, "not-on-disk.xml")[0]
+    assert (d.path, d.col, d.rule) == ("not-on-disk.xml", 1, "rng.attribute-value")
+    assert d.line == line_of(INVALID / "rng-note-type.xml", 'type="gossip"')
+
+
+def test_libxml2_fallback_when_the_model_walk_finds_nothing(monkeypatch):
+    """If libxml2 rejects a document the walk accepts, its most specific message is still reported."""
+    monkeypatch.setattr(rngcheck._Walker, "run", lambda self, root: [])
+    path = INVALID / "rng-cert-value.xml"
+    found = check(path)
+    assert len(found) == 1
+    assert found[0].rule == "rng.attribute-value"
+    assert found[0].line == line_of(path, 'cert="sure"')
+    assert "cert" in found[0].message
+
+
+def test_grammar_and_schema_are_built_once():
+    assert editio_grammar() is editio_grammar()
+    assert rngcheck._compiled_schema() is rngcheck._compiled_schema()
+
+
+def test_grammar_model_reads_the_schema():
+    model = editio_grammar()
+    choice = model.elements["{http://www.tei-c.org/ns/1.0}choice"]
+    assert {rngcheck.display_name(n) for n in choice.children} == {"sic", "corr", "orig", "reg"}
+    rs_type = model.elements["{http://www.tei-c.org/ns/1.0}rs"].attributes["type"]
+    assert rs_type.required and "event" in rs_type.values
+    assert "div" in model.parents_of("{http://www.tei-c.org/ns/1.0}p")
+
+
+# --- valid documents -------------------------------------------------------------
+
+def valid_documents() -> list[Path]:
+    return sorted((FIXTURES / "valid").rglob("*.xml")) + sorted((REPO / "tei").glob("*.xml"))
+
+
+@pytest.mark.parametrize("path", valid_documents(), ids=lambda p: str(p.relative_to(REPO)))
+def test_valid_documents_have_no_diagnostics(path):
+    assert [d.format() for d in check(path)] == []
+
+
+def test_check_is_fast_on_a_chapter():
+    path = REPO / "tei" / "secret-history-59.xml"
+    if not path.exists():
+        path = SAMPLE / "chapter-1.xml"
+    tree = load_xml(path)
+    check_relaxng(tree, str(path))  # warm: grammar read and schema compiled once
+    start = time.perf_counter()
+    for _ in range(5):
+        check_relaxng(tree, str(path))
+    assert (time.perf_counter() - start) / 5 < 0.25
+
+
+# --- same verdict as jing ---------------------------------------------------------
+
+def loadable_fixtures() -> list[Path]:
+    """Every XML fixture the safe loader accepts (hostile ones never reach RelaxNG, nor jing)."""
+    found = []
+    for path in sorted(FIXTURES.rglob("*.xml")) + sorted((REPO / "tei").glob("*.xml")):
+        if "tei_all" in path.parts:
+            continue
+        try:
+            load_xml(path)
+        except EditioError:
+            continue
+        found.append(path)
+    return found
+
+
+@pytest.fixture(scope="module")
+def jing_verdicts() -> dict[Path, bool]:
+    files = loadable_fixtures()
+    result = subprocess.run([JING, str(schema_path()), *map(str, files)], capture_output=True, text=True,
+                            timeout=300)
+    invalid = set()
+    for line in result.stdout.splitlines() + result.stderr.splitlines():
+        m = re.match(r"(.+?):\d+:\d+: (?:fatal|error)", line)
+        if m:
+            invalid.add(Path(m.group(1)).resolve())
+    return {f.resolve(): f.resolve() not in invalid for f in files}
+
+
+def test_agreement_covers_valid_and_invalid_fixtures():
+    names = {p.name for p in loadable_fixtures()}
+    assert "chapter-1.xml" in names and "rng-note-type.xml" in names and "sch-dangling-ref.xml" in names
+
+
+@needs_jing
+@pytest.mark.parametrize("path", loadable_fixtures(), ids=lambda p: str(p.relative_to(REPO)))
+def test_verdict_agrees_with_jing(jing_verdicts, path):
+    tree = load_xml(path)
+    ours = not check_relaxng(tree, str(path))
+    libxml2 = etree.RelaxNG(load_xml(schema_path())).validate(tree)
+    assert ours == libxml2 == jing_verdicts[path.resolve()], (
+        f"editio {ours}, libxml2 {libxml2}, jing {jing_verdicts[path.resolve()]}")
