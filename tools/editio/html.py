@@ -18,6 +18,7 @@ the stylesheets name ``path:line``.
 
 from __future__ import annotations
 
+import html as html_lib
 import os
 import re
 import shutil
@@ -185,6 +186,7 @@ def _collect(sheet, diagnostics: list[Diagnostic] | None, fallback: str) -> None
     if diagnostics is None:
         return
     for msg in sheet.messages():
+        msg = html_lib.unescape(msg)  # messages come back serialized as XML
         if not msg.startswith(_WARNING_PREFIX):
             diagnostics.append(Diagnostic(fallback, 0, 0, WARNING, msg.strip(), "html.message"))
             continue

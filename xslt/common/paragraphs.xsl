@@ -38,6 +38,12 @@
     <xsl:sequence select="xs:integer($n)"/>
   </xsl:function>
 
+  <!-- The anchor of a note: its xml:id (so pointers like target="#note-x" work), or fn- + number. -->
+  <xsl:function name="f:note-anchor" as="xs:string">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="if ($note/@xml:id) then string($note/@xml:id) else 'fn-' || f:note-number($note)"/>
+  </xsl:function>
+
   <!-- The paragraph of the reading text a node belongs to, if any. -->
   <xsl:function name="f:text-para" as="element(tei:p)?">
     <xsl:param name="node" as="node()"/>

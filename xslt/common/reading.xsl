@@ -80,7 +80,7 @@
     </xsl:if>
   </xsl:template>
 
-  <xsl:template match="tei:del" mode="m:plain-text">
+  <xsl:template match="tei:del | tei:surplus" mode="m:plain-text">
     <xsl:param name="reading" as="xs:string" tunnel="yes"/>
     <xsl:if test="$reading = 'printed'">
       <xsl:next-match/>

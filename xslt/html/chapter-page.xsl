@@ -27,7 +27,11 @@
             </xsl:if>
             <h1>
               <xsl:choose>
-                <xsl:when test="f:title-head(.)"><xsl:apply-templates select="f:title-head(.)/node()"/></xsl:when>
+                <xsl:when test="f:title-head(.)">
+                  <xsl:apply-templates select="f:title-head(.)/node()">
+                    <xsl:with-param name="chapter-mode" select="true()" tunnel="yes"/>
+                  </xsl:apply-templates>
+                </xsl:when>
                 <xsl:otherwise><xsl:value-of select="$title"/></xsl:otherwise>
               </xsl:choose>
             </h1>
@@ -42,6 +46,7 @@
           </div>
           <xsl:call-template name="footnotes">
             <xsl:with-param name="notes" select="tei:text/tei:body//tei:note[not(ancestor::tei:note)]"/>
+            <xsl:with-param name="chapter-mode" select="true()" tunnel="yes"/>
           </xsl:call-template>
         </article>
         <xsl:call-template name="t:chapter-nav">

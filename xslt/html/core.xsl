@@ -135,7 +135,6 @@
   <xsl:template match="tei:space"><xsl:text> </xsl:text></xsl:template>
   <xsl:template match="tei:add"><ins class="add"><xsl:apply-templates/></ins></xsl:template>
   <xsl:template match="tei:del"><del class="del"><xsl:apply-templates/></del></xsl:template>
-  <xsl:template match="tei:supplied"><span class="supplied">[<xsl:apply-templates/>]</span></xsl:template>
 
   <xsl:template match="tei:figure"><figure><xsl:apply-templates/></figure></xsl:template>
   <xsl:template match="tei:figDesc"><figcaption><xsl:apply-templates/></figcaption></xsl:template>
@@ -154,9 +153,13 @@
   <!-- Links: tei:ref/@target and tei:ptr/@target become links only if the URL is safe; pointers into the
        register go to its pages. -->
   <xsl:template match="tei:ref | tei:ptr">
-    <xsl:variable name="url" select="f:link-url(string(@target))"/>
+    <!-- Set when a chapter's content is shown on another page (notes index): "#x" then means that chapter's #x. -->
+    <xsl:param name="source-page" as="xs:string" tunnel="yes" select="''"/>
+    <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:variable name="local" select="f:link-url(string(@target))"/>
+    <xsl:variable name="url" select="if (starts-with($local, '#') and $source-page != '') then $source-page || $local else $local"/>
     <xsl:choose>
-      <xsl:when test="not(@target)"><xsl:apply-templates/></xsl:when>
+      <xsl:when test="not(@target) or $in-link"><xsl:apply-templates/></xsl:when>
       <xsl:when test="f:safe-url(@target)">
         <a href="{$url}"><xsl:apply-templates/><xsl:if test="self::tei:ptr"><xsl:value-of select="@target"/></xsl:if></a>
       </xsl:when>

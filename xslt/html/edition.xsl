@@ -77,6 +77,7 @@
     <a href="{$ex/@page}#{$fragment}">
       <xsl:value-of select="$ex/@title"/>
       <xsl:if test="$item/@pn">, ¶ <xsl:value-of select="$item/@pn"/></xsl:if>
+      <xsl:if test="$item/@note">, note <xsl:value-of select="$item/@note"/></xsl:if>
     </a>
   </xsl:template>
 

@@ -35,7 +35,7 @@
         </x:mention>
       </xsl:for-each>
       <xsl:for-each select="tei:text/tei:body//tei:note[not(ancestor::tei:note)]">
-        <x:note n="{f:note-number(.)}" type="{@type}">
+        <x:note n="{f:note-number(.)}" anchor="{f:note-anchor(.)}" type="{@type}">
           <xsl:call-template name="para"/>
           <xsl:copy-of select="."/>
         </x:note>
@@ -60,7 +60,13 @@
   <!-- Paragraph and a snippet of context (before, the node's own text, after). -->
   <xsl:template name="place">
     <xsl:call-template name="para"/>
-    <xsl:variable name="container" select="(f:text-para(.), ancestor::tei:p[1], ancestor::tei:head[1], ..)[1]"/>
+    <xsl:variable name="note" select="ancestor::tei:note[last()]"/>
+    <xsl:if test="$note and $note/ancestor::tei:body">
+      <xsl:attribute name="note" select="f:note-number($note)"/>
+    </xsl:if>
+    <!-- Notes are not part of the reading text, so a mention in a note takes its context from the note. -->
+    <xsl:variable name="container" select="if ($note) then (ancestor::tei:p[ancestor::tei:note][1], $note)[1]
+                                           else (f:text-para(.), ancestor::tei:p[1], ancestor::tei:head[1], ..)[1]"/>
     <xsl:variable name="snippet" select="f:snippet($container, ., $snippet-width)"/>
     <x:before><xsl:value-of select="$snippet[1]"/></x:before>
     <x:hit><xsl:value-of select="$snippet[2]"/></x:hit>

@@ -25,6 +25,8 @@
   <!-- A mention. In a chapter ($chapter-mode) it gets an id (for the register's backlinks) and a popover. -->
   <xsl:template match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:rs[@ref] | tei:name[@ref]">
     <xsl:param name="chapter-mode" as="xs:boolean" tunnel="yes" select="false()"/>
+    <!-- True inside another link: links do not nest, so a nested mention is marked but not linked. -->
+    <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:variable name="entry" select="f:entity(@ref, $register)"/>
     <xsl:variable name="kind" select="f:mention-kind(., $register)"/>
     <xsl:variable name="safe" select="f:safe-url(@ref)"/>
@@ -37,6 +39,12 @@
                                       else ()"/>
     <span class="mention" data-type="{$kind}">
       <xsl:choose>
+        <xsl:when test="$in-link">
+          <span class="nested">
+            <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
+            <xsl:apply-templates select="node() except .//tei:note"/>
+          </span>
+        </xsl:when>
         <xsl:when test="exists($href)">
           <a href="{$href}">
             <xsl:if test="exists($id)">
@@ -44,7 +52,9 @@
               <xsl:if test="$entry"><xsl:attribute name="aria-describedby" select="'pop-' || $id"/></xsl:if>
             </xsl:if>
             <span class="vh"><xsl:value-of select="f:kind-singular($kind)"/>: </span>
-            <xsl:apply-templates select="node() except .//tei:note"/>
+            <xsl:apply-templates select="node() except .//tei:note">
+              <xsl:with-param name="in-link" select="true()" tunnel="yes"/>
+            </xsl:apply-templates>
           </a>
           <xsl:if test="exists($id) and $entry">
             <xsl:call-template name="t:popover">

@@ -28,12 +28,16 @@
                   <p class="fn-head">
                     <xsl:call-template name="t:where">
                       <xsl:with-param name="item" select="."/>
-                      <xsl:with-param name="fragment" select="'fn-' || @n"/>
+                      <xsl:with-param name="fragment" select="string(@anchor)"/>
                     </xsl:call-template>
                     <xsl:text> · </xsl:text>
                     <span class="fn-type"><xsl:value-of select="f:note-type-label(tei:note)"/></span>
                   </p>
-                  <xsl:for-each select="tei:note"><xsl:call-template name="note-body"/></xsl:for-each>
+                  <xsl:for-each select="tei:note">
+                    <xsl:call-template name="note-body">
+                      <xsl:with-param name="source-page" select="string(ancestor::x:extract/@page)" tunnel="yes"/>
+                    </xsl:call-template>
+                  </xsl:for-each>
                 </li>
               </xsl:for-each>
             </ol>

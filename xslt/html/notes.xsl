@@ -18,7 +18,7 @@
   <!-- The note reference in the running text. -->
   <xsl:template match="tei:note[ancestor::tei:body]">
     <xsl:variable name="n" select="f:note-number(.)"/>
-    <sup class="noteref-wrap"><a class="noteref" id="fnref-{$n}" href="#fn-{$n}" role="doc-noteref"
+    <sup class="noteref-wrap"><a class="noteref" id="fnref-{$n}" href="#{f:note-anchor(.)}" role="doc-noteref"
       aria-label="Note {$n}"><xsl:value-of select="$n"/></a></sup>
   </xsl:template>
 
@@ -40,7 +40,7 @@
 
   <xsl:template match="tei:note" mode="m:footnote">
     <xsl:variable name="n" select="f:note-number(.)"/>
-    <aside class="footnote note-{(@type, 'plain')[1]}" id="fn-{$n}" role="doc-footnote">
+    <aside class="footnote note-{(@type, 'plain')[1]}" id="{f:note-anchor(.)}" role="doc-footnote">
       <p class="fn-head">
         <a href="#fnref-{$n}" role="doc-backlink" aria-label="Back to the text of note {$n}"><xsl:value-of select="$n"/>.</a>
         <xsl:text> </xsl:text>

@@ -30,6 +30,20 @@
     </span>
   </xsl:template>
 
+  <!-- Text the source has but the editors consider surplus: shown only in the printed reading. -->
+  <xsl:template match="tei:surplus">
+    <span class="printed surplus" data-reading="printed" title="Surplus in the source{@reason ! (' (' || . || ')')}; left out of the corrected reading">
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+  <!-- Text the editors supply (lost in the source): shown only in the corrected reading, marked. -->
+  <xsl:template match="tei:supplied">
+    <span class="corrected supplied" data-reading="corrected" title="Supplied by the editors{@reason ! ('; ' || . || ' in the source')}">
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
   <!-- sic or corr outside a choice: an error kept as printed, or an editorial addition. -->
   <xsl:template match="tei:sic">
     <span class="sic-kept" title="sic: as printed"><xsl:apply-templates/></span>
