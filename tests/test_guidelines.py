@@ -1,0 +1,82 @@
+"""The encoding guidelines page generated from editio.rng and editio.sch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree, html
+
+from editio.guidelines import read_rules, read_schema, render_page
+from editio.resources import schema_path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "tests" / "fixtures" / "valid" / "sample"
+RNG = schema_path("editio.rng")
+SCH = schema_path("editio.sch")
+
+
+@pytest.fixture(scope="module")
+def page():
+    files = sorted(SAMPLE.glob("*.xml"))
+    data = render_page(files, rng_path=RNG, sch_path=SCH)
+    return data, html.fromstring(data)
+
+
+def test_every_element_of_the_schema_has_a_section(page):
+    names = {el.get("name") for el in etree.parse(str(RNG)).iter("{http://relaxng.org/ns/structure/1.0}element")
+             if el.get("name")}
+    assert len(names) > 40
+    _, doc = page
+    for name in names:
+        section = doc.get_element_by_id(f"el-{name}")
+        assert section.findtext(".//h3/code") == f"<{name}>"
+        assert doc.xpath(f'//nav//a[@href="#el-{name}"]'), name
+
+
+def test_every_schematron_rule_appears_with_its_message(page):
+    rules = read_rules(SCH)
+    assert rules and all(r.id for r in rules)
+    _, doc = page
+    for rule in rules:
+        row = doc.get_element_by_id(f"rule-{rule.id}")
+        assert rule.message and rule.message in row.text_content()
+        assert rule.role in row.text_content()
+
+
+def test_documentation_and_closed_value_lists_are_shown(page):
+    _, elements, _ = read_schema(RNG)
+    _, doc = page
+    persname = doc.get_element_by_id("el-persName").text_content()
+    assert elements["persName"].documentation[0][:40] in " ".join(persname.split())
+    note = doc.get_element_by_id("el-note")
+    values = note.xpath('.//tr[th/code="@type"]//dt/code/text()')
+    assert {"historical", "editorial", "translation"} <= set(values)
+
+
+def test_examples_come_from_the_edition_and_are_escaped(page):
+    data, doc = page
+    example = doc.get_element_by_id("el-persName").xpath(".//figure//code")[0].text_content()
+    assert example.startswith("<persName")
+    assert "xmlns" not in example
+    assert "chapter-1.xml" in doc.get_element_by_id("el-persName").text_content()
+    assert b"<persName ref=" not in data  # escaped in the HTML source, shown as text
+
+
+def test_page_is_a_standalone_accessible_html5_document(page):
+    data, doc = page
+    assert data.startswith(b"<!DOCTYPE html>")
+    assert doc.get("lang") == "en"
+    assert doc.xpath("//link[@rel='stylesheet']/@href") == ["assets/editio.css"]
+    for landmark in ("header", "main", "footer", "nav"):
+        assert doc.xpath(f"//{landmark}"), landmark
+    assert len(doc.xpath("//h1")) == 1
+    ids = doc.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    for table in doc.xpath("//table"):
+        assert table.xpath("caption") and table.xpath(".//th[@scope]")
+
+
+def test_output_is_deterministic(page):
+    files = sorted(SAMPLE.glob("*.xml"))
+    assert render_page(files, rng_path=RNG, sch_path=SCH) == page[0]
