@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from lxml import etree
@@ -26,6 +26,7 @@ ANN_NS = "http://relaxng.org/ns/compatibility/annotations/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 _R = "{%s}" % RNG_NS
+_XML_ID = "{%s}id" % XML_NS
 _DOC = "{%s}documentation" % ANN_NS
 
 #: How many expected names a message lists before saying "and N more".
@@ -79,14 +80,22 @@ class ElementSpec:
     #: Datatypes when the content is a single typed value (e.g. geo's coordinates).
     content_data: list[tuple[str, str | None]] = field(default_factory=list)
     _nfa: "_NFA | None" = None
+    _children: set[str] | None = None
 
-    @property
+    @cached_property
     def display(self) -> str:
         return display_name(self.name)
 
+    @cached_property
+    def required(self) -> list[str]:
+        """Names of the attributes the element must have (read after the grammar is complete)."""
+        return [k for k, a in self.attributes.items() if a.required]
+
     @property
     def children(self) -> set[str]:
-        return set(_leaves(self.content))
+        if self._children is None:
+            self._children = set(_leaves(self.content))
+        return self._children
 
     @property
     def nfa(self) -> "_NFA":
@@ -696,31 +705,27 @@ class _Walker:
         self.content(el, spec)
 
     def attributes(self, el: etree._Element, spec: ElementSpec) -> None:
-        parent = el.getparent()
-        inside = f" (in {_describe(parent)})" if parent is not None else ""
+        attrs = spec.attributes
         for key, value in el.attrib.items():
-            attr = spec.attributes.get(key)
+            attr = attrs.get(key)
+            if key == _XML_ID and attr is not None:
+                self.identifier(el, spec, value)
+            if attr is not None and (attr.any_text or _attribute_ok(attr, value)):
+                continue  # the common case, kept cheap: locations are only computed for problems
+            inside = self.parent_phrase(el)
             where = self.source.attribute(el, key)
             if attr is None:
-                allowed = _listing([a.display for a in spec.attributes.values()]) or "none"
+                allowed = _listing([a.display for a in attrs.values()]) or "none"
                 self.report(where, "rng.unknown-attribute",
                             f"attribute @{display_name(key)} is not allowed on <{spec.display}>{inside}; "
                             f"allowed attributes: {allowed}",
                             "remove it, or check its spelling and namespace")
-                continue
-            if not _attribute_ok(attr, value):
+            else:
                 self.bad_value(el, spec, attr, value, where, inside)
-            if key == "{%s}id" % XML_NS and attr.datatypes and attr.datatypes[0][0] == "ID":
-                first = self.ids.get(value.strip())
-                if first is not None:
-                    self.report(where, "rng.duplicate-id",
-                                f'xml:id="{value}" on <{spec.display}> is already used on {_describe(first)} '
-                                f"at line {first.sourceline}",
-                                "every xml:id must be unique; rename one of them")
-                else:
-                    self.ids[value.strip()] = el
-        for key, attr in spec.attributes.items():
-            if attr.required and key not in el.attrib:
+        for key in spec.required:
+            if key not in el.attrib:
+                attr = attrs[key]
+                inside = self.parent_phrase(el)
                 values = f" (one of: {_listing(attr.values)})" if attr.values else ""
                 if attr.values:
                     hint = f"add {attr.display}; " + "; ".join(
@@ -796,6 +801,18 @@ class _Walker:
             self.report(self.source.element(el), "rng.missing-element",
                         f"{_describe(el)}{self.parent_phrase(el)} is incomplete: expected {missing}{after}",
                         f"add the missing element inside {inside}" + (f"; {spec.doc}" if spec.doc else ""))
+
+    def identifier(self, el: etree._Element, spec: ElementSpec, value: str) -> None:
+        """xml:id is of type ID: unique within the document (as libxml2 and jing check)."""
+        key = value.strip()
+        first = self.ids.get(key)
+        if first is None:
+            self.ids[key] = el
+            return
+        self.report(self.source.attribute(el, _XML_ID), "rng.duplicate-id",
+                    f'xml:id="{value}" on <{spec.display}> is already used on {_describe(first)} '
+                    f"at line {first.sourceline}",
+                    "every xml:id must be unique; rename one of them")
 
     def parent_phrase(self, el: etree._Element) -> str:
         parent = el.getparent()
