@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Time `editio build` as a whole process on a generated edition: full, no-op, one chapter changed, -j 1 vs -j 2.
+
+    python benchmarks/bench_build.py --chapters 1000      # prints a Markdown table
+
+Each case runs the real command in the generated edition's folder. Peak memory
+is the largest sum of the resident memory of the build and all its worker
+processes, sampled every 20 ms from /proc (so -j 2 counts both workers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from gen_corpus import generate  # noqa: E402
+from timing import table  # noqa: E402
+
+TARGETS = {"full HTML": 15.0, "full HTML+PDF": 45.0, "no-op rebuild": 1.0, "one chapter changed": 2.0}
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, in kB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                stat = fh.read()
+            with open(f"/proc/{entry}/statm") as fh:
+                pages = int(fh.read().split()[1])
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def measure(args: list[str], cwd: Path) -> tuple[float, float, str]:
+    """(wall seconds, peak MB of the process tree, the summary line) of ``editio ARGS``."""
+    env = dict(os.environ, CI="true")
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "editio", *args], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"editio {' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
+    summary = next((line for line in reversed(err.splitlines()) if line.strip()), "")
+    return wall, peak / 1024, summary
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--chapters", type=int, default=1000)
+    ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument("--skip-pdf", action="store_true", help="leave out the HTML+PDF case")
+    args = ap.parse_args()
+
+    edition = args.out / f"build-{args.chapters}"
+    if not (edition / "edition.toml").is_file():
+        generate(args.chapters, edition)
+    site = edition / "site"
+    rows = []
+
+    def case(name: str, cli: list[str], fresh: bool = True) -> None:
+        if fresh:
+            shutil.rmtree(site, ignore_errors=True)
+        wall, mb, summary = measure(["build", *cli], edition)
+        target = TARGETS.get(name)
+        verdict = "" if target is None else ("yes" if wall <= target else "no")
+        rows.append((name, " ".join(["editio build", *cli]), f"{wall:.2f}", f"{mb:.0f}",
+                     f"≤ {target:g} s" if target else "", verdict))
+        print(f"{name}: {wall:.2f} s, {mb:.0f} MB  -- {summary}", file=sys.stderr, flush=True)
+
+    case("full HTML", ["--no-pdf", "--no-text", "-j", "1"])
+    case("full HTML, -j 2", ["--no-pdf", "--no-text", "-j", "2"])
+    case("no-op rebuild", ["--no-pdf", "--no-text", "-j", "1"], fresh=False)
+    chapter = sorted((edition / "tei").glob("ch-*.xml"))[args.chapters // 2]
+    original = chapter.read_text(encoding="utf-8")
+    try:
+        chapter.write_text(re.sub(r"(<p [^>]*>)", r"\1Changed. ", original, count=1), encoding="utf-8")
+        case("one chapter changed", ["--no-pdf", "--no-text", "-j", "1"], fresh=False)
+    finally:
+        chapter.write_text(original, encoding="utf-8")
+    if not args.skip_pdf:
+        case("full HTML+PDF", ["-j", "1"])
+        case("full HTML+PDF, -j 2", ["-j", "2"])
+        case("no-op rebuild, HTML+PDF", ["-j", "2"], fresh=False)
+    print(f"\n{args.chapters} chapters, {os.cpu_count()} cores, "
+          f"{time.strftime('%Y-%m-%d', time.gmtime())}; whole process, one run each\n")
+    print(table(rows, ("case", "command", "wall s", "peak MB", "target", "met")))
+
+
+if __name__ == "__main__":
+    main()
