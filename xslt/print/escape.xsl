@@ -28,7 +28,7 @@
     Characters no bundled font can show (Typst has Latin, Greek and Cyrillic
     faces, no CJK, Indic, Arabic or emoji ones); PDF/A forbids missing glyphs.
   -->
-  <xsl:variable name="f:unprintable" as="xs:string"
+  <xsl:variable name="f:unprintable" as="xs:string" static="yes"
     select="'[&#x0600;-&#x06FF;&#x0900;-&#x0DFF;&#x0E00;-&#x0E7F;&#x1100;-&#x11FF;&#x2E80;-&#x2FDF;&#x3000;-&#x30FF;&#x3100;-&#x9FFF;&#xA960;-&#xA97F;&#xAC00;-&#xD7FF;&#xF900;-&#xFAFF;&#xFE30;-&#xFE4F;&#xFF00;-&#xFFEF;&#x10000;-&#x10FFFF;]+'"/>
 
   <!--
@@ -38,8 +38,9 @@
   -->
   <xsl:function name="f:typst-text" as="xs:string">
     <xsl:param name="text" as="xs:string?"/>
+    <!-- _regex: the pattern is fixed when the stylesheet compiles, not on every call. -->
     <xsl:variable name="parts" as="xs:string*">
-      <xsl:analyze-string select="string($text)" regex="{$f:unprintable}">
+      <xsl:analyze-string select="string($text)" _regex="{$f:unprintable}">
         <xsl:matching-substring>
           <xsl:sequence select="'#unprintable(' || f:typst-string(string-join(string-to-codepoints(.) ! ('U+' || f:hex(.)), ' ')) || ')'"/>
         </xsl:matching-substring>

@@ -50,7 +50,7 @@
     <xsl:variable name="mentions" select="f:indexed-mentions(.)"/>
     <xsl:variable name="edition-lang" select="substring-before((normalize-space(@language)[.], 'en')[1] || '-', '-')"/>
     <xsl:if test="exists($mentions)">
-      <xsl:text>= Index&#10;&#10;#set text(size: 9.5pt)&#10;#columns(2, gutter: 6mm)[&#10;</xsl:text>
+      <xsl:text>= Index&#10;&#10;#set text(size: 9.5pt, hyphenate: false)&#10;#columns(2, gutter: 6mm)[&#10;</xsl:text>
       <xsl:for-each-group select="$mentions" group-by="f:kind(.)">
         <xsl:sort select="index-of(('person', 'place', 'org', 'other'), current-grouping-key())"/>
         <xsl:value-of select="'== ' || map{'person': 'Persons', 'place': 'Places', 'org': 'Organisations', 'other': 'Other'}(current-grouping-key()) || '&#10;&#10;'"/>

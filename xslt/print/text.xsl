@@ -33,11 +33,12 @@
        the note pointing at the choice by @target, else the next editorial note in the same paragraph
        with no other choice in between. -->
   <xsl:function name="f:note-of-correction" as="element(tei:note)?">
-    <xsl:param name="choice" as="element()"/>
-    <xsl:variable name="p" select="$choice/ancestor::tei:p[1]"/>
-    <xsl:variable name="targeted" select="if ($choice/@xml:id) then $p//tei:note[@target = '#' || $choice/@xml:id] else ()"/>
-    <xsl:variable name="next" select="$choice/following::tei:note[@type = 'editorial'][1][ancestor::tei:p[1] is $p][not(@target)]"/>
-    <xsl:sequence select="($targeted, $next[not($choice/following::*[self::tei:choice | self::tei:supplied | self::tei:surplus | self::tei:del][. &lt;&lt; $next])])[1]"/>
+    <xsl:param name="correction" as="element()"/>
+    <xsl:variable name="p" select="$correction/ancestor::tei:p[1]"/>
+    <xsl:variable name="targeted" select="if ($correction/@xml:id) then $p//tei:note[@target = '#' || $correction/@xml:id] else ()"/>
+    <xsl:variable name="next" select="($p//tei:note[. >> $correction])[1][@type = 'editorial'][not(@target)]"/>
+    <xsl:sequence select="($targeted,
+        $next[not($p//(tei:choice | tei:supplied | tei:surplus | tei:del)[. >> $correction][. &lt;&lt; $next])])[1]"/>
   </xsl:function>
 
   <xsl:template match="tei:div" mode="m:text">
@@ -68,9 +69,9 @@
   </xsl:function>
 
   <xsl:template match="text()" mode="m:inline">
-    <xsl:if test="matches(., $f:unprintable)">
-      <xsl:message select="ancestor::e:file/@n || ':' || ../@e:line || ':pdf.no-glyph: no bundled font has the characters &quot;'
-          || string-join(analyze-string(., $f:unprintable)/*:match, ' ') || '&quot;; they are printed as their code points'"/>
+    <xsl:if _test="matches(., '{$f:unprintable}')">
+      <xsl:message _select="ancestor::e:file/@n || ':' || ../@e:line || ':pdf.no-glyph: no bundled font has the characters &quot;'
+          || string-join(analyze-string(., '{$f:unprintable}')/*:match, ' ') || '&quot;; they are printed as their code points'"/>
     </xsl:if>
     <xsl:sequence select="f:typst-text(.)"/>
   </xsl:template>
