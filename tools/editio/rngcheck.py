@@ -183,6 +183,8 @@ class _Reader:
             self.defines.setdefault(d.get("name"), []).append(d)
         self.elements: dict[str, ElementSpec] = {}
         self._memo: dict[str, tuple] = {}
+        self._attr_memo: dict[tuple[str, bool], list[AttributeSpec]] = {}
+        self._text_memo: dict[int, bool] = {}
         # Element contents are read after the pattern that mentions the element,
         # so no define is ever half-expanded when another one refers to it.
         self._pending: list[tuple[etree._Element, ElementSpec]] = []
@@ -199,9 +201,24 @@ class _Reader:
         while self._pending:
             node, spec = self._pending.pop()
             spec.content = self._seq(node)
-            spec.text_allowed = "text" in _kinds(spec.content)
+            spec.text_allowed = self._has_text(spec.content)
             spec.content_data = self._content_data(node)
-            self._attributes(node, spec, optional=False, seen=set())
+            self._attributes(node, spec)
+
+    def _has_text(self, tree: tuple) -> bool:
+        """Whether text may occur in a content tree (outside child elements); cached per subtree."""
+        key = id(tree)
+        found = self._text_memo.get(key)
+        if found is None:
+            kind = tree[0]
+            if kind in ("seq", "choice"):
+                found = any(self._has_text(t) for t in tree[1])
+            elif kind in ("opt", "star", "plus"):
+                found = self._has_text(tree[1])
+            else:
+                found = kind == "text"
+            self._text_memo[key] = found
+        return found
 
     def _ref(self, name: str) -> tuple:
         if name not in self._memo:
@@ -269,38 +286,50 @@ class _Reader:
                         found.append(_datatype(d.find(_R + "data")))
         return found
 
-    def _attributes(self, node: etree._Element, spec: ElementSpec, optional: bool, seen: set) -> None:
+    def _attributes(self, node: etree._Element, spec: ElementSpec) -> None:
+        for attr in self._collect(node, False, frozenset()):
+            mine = AttributeSpec(attr.name, attr.required, dict(attr.values), list(attr.datatypes),
+                                 attr.is_list, attr.any_text, attr.doc)
+            if attr.name in spec.attributes:
+                spec.attributes[attr.name].merge(mine)
+            else:
+                spec.attributes[attr.name] = mine
+
+    def _collect(self, node: etree._Element, optional: bool, seen: frozenset) -> list[AttributeSpec]:
+        """The attributes a pattern declares (not those of nested elements); cached per define."""
+        out: list[AttributeSpec] = []
         for c in node:
             if not _is_rng(c):
                 continue
             kind = c.tag[len(_R):]
-            if kind == "element":
-                continue
             if kind == "attribute":
-                self._attribute(c, spec, optional)
+                attr = self._attribute(c, optional)
+                if attr is not None:
+                    out.append(attr)
             elif kind == "ref":
                 name = c.get("name")
                 if name in seen:
                     continue
-                for d in self.defines.get(name, []):
-                    self._attributes(d, spec, optional, seen | {name})
+                key = (name, optional)
+                if key not in self._attr_memo:
+                    self._attr_memo[key] = [a for d in self.defines.get(name, [])
+                                            for a in self._collect(d, optional, seen | {name})]
+                out += self._attr_memo[key]
             elif kind in ("optional", "zeroOrMore", "choice"):
-                self._attributes(c, spec, True, seen)
+                out += self._collect(c, True, seen)
             elif kind in ("group", "oneOrMore", "interleave", "mixed"):
-                self._attributes(c, spec, optional, seen)
+                out += self._collect(c, optional, seen)
+        return out
 
-    def _attribute(self, node: etree._Element, spec: ElementSpec, optional: bool) -> None:
+    def _attribute(self, node: etree._Element, optional: bool) -> AttributeSpec | None:
         name = _qname(node, is_attribute=True)
         if name is None:
-            return
+            return None
         attr = AttributeSpec(name, required=not optional, doc=_documentation(node))
         self._values(node, attr, set())
         if not attr.values and not attr.datatypes:
             attr.any_text = True
-        if name in spec.attributes:
-            spec.attributes[name].merge(attr)
-        else:
-            spec.attributes[name] = attr
+        return attr
 
     def _values(self, node: etree._Element, attr: AttributeSpec, seen: set) -> None:
         children = [c for c in node if isinstance(c.tag, str)]
@@ -338,19 +367,6 @@ def _is_rng(node) -> bool:
 def _datatype(node: etree._Element) -> tuple[str, str | None]:
     param = node.find(_R + "param[@name='pattern']")
     return node.get("type", "token"), (param.text if param is not None else None)
-
-
-def _kinds(tree: tuple) -> set[str]:
-    """Node kinds reachable in a content tree without entering child elements."""
-    kind = tree[0]
-    if kind in ("seq", "choice"):
-        out = {kind}
-        for t in tree[1]:
-            out |= _kinds(t)
-        return out
-    if kind in ("opt", "star", "plus"):
-        return {kind} | _kinds(tree[1])
-    return {kind}
 
 
 def _leaves(tree: tuple):
