@@ -148,6 +148,27 @@ def test_without_a_readable_file_the_column_is_one():
     assert d.line == line_of(INVALID / "rng-note-type.xml", 'type="gossip"')
 
 
+@pytest.mark.parametrize("document, words", [
+    ('<tei xmlns="http://www.tei-c.org/ns/1.0"/>', ["<tei>", "<TEI>"]),
+    ("<TEI/>", ["<TEI> in no namespace", "http://www.tei-c.org/ns/1.0"]),
+])
+def test_wrong_document_element(tmp_path, document, words):
+    path = tmp_path / "root.xml"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + document + "\n", "utf-8")
+    found = check(path)
+    assert [(d.rule, d.line, d.col) for d in found] == [("rng.unknown-element", 2, 1)]
+    assert all(w in found[0].message for w in words)
+
+
+def test_comments_and_processing_instructions_are_ignored(tmp_path):
+    text = (SAMPLE / "chapter-1.xml").read_text("utf-8")
+    text = text.replace("<titleStmt>", "<titleStmt><!-- a comment --><?pi here?>")
+    text = text.replace("</choice>", "<!-- between sic/corr and the end --></choice>")
+    path = tmp_path / "c.xml"
+    path.write_text(text, "utf-8")
+    assert check(path) == []
+
+
 def test_libxml2_fallback_when_the_model_walk_finds_nothing(monkeypatch):
     """If libxml2 rejects a document the walk accepts, its most specific message is still reported."""
     monkeypatch.setattr(rngcheck._Walker, "run", lambda self, root: [])

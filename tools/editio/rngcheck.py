@@ -706,10 +706,15 @@ class _Walker:
 
     def run(self, root: etree._Element) -> list[Diagnostic]:
         nfa = self.model.start_nfa
-        if not isinstance(root.tag, str) or not nfa.step(nfa.initial(), root.tag):
+        if not nfa.step(nfa.initial(), root.tag):
             expected = _tags(nfa.expected(nfa.initial()))
-            self.report(self.source.element(root), "rng.not-allowed-here",
-                        f"the document element is <{display_name(root.tag)}>, but the schema expects {expected}",
+            qname = etree.QName(root)
+            found = f"<{qname.localname}>" + (f' in namespace "{qname.namespace}"' if qname.namespace
+                                              else " in no namespace")
+            rule = "rng.not-allowed-here" if root.tag in self.model.elements else "rng.unknown-element"
+            self.report(self.source.element(root), rule,
+                        f"the document element is {found}, but the schema expects {expected} "
+                        f'in namespace "{TEI_NS}"',
                         f'a file of the edition starts with <TEI xmlns="{TEI_NS}">')
             return self.out
         self.element(root)
