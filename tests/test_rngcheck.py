@@ -100,6 +100,10 @@ def test_column_points_at_the_tag_or_attribute(name, snippet):
     assert d.col == col_of(path, d.line, snippet)
 
 
+def test_unknown_element_hint_suggests_a_close_name():
+    assert "did you mean <persName>" in check(INVALID / "rng-unknown-element.xml")[0].hint
+
+
 def test_hint_lists_documented_values_of_a_closed_list():
     d = check(INVALID / "rng-note-type.xml")[0]
     assert "historical (" in d.hint and "translation (" in d.hint

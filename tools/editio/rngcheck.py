@@ -11,6 +11,7 @@ element, its parent and what the schema expected there.
 from __future__ import annotations
 
 import calendar
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -737,10 +738,13 @@ class _Walker:
             where = self.source.attribute(el, key)
             if attr is None:
                 allowed = _listing([a.display for a in attrs.values()]) or "none"
+                close = difflib.get_close_matches(display_name(key), [display_name(a) for a in attrs], n=2,
+                                                  cutoff=0.6)
                 self.report(where, "rng.unknown-attribute",
                             f"attribute @{display_name(key)} is not allowed on <{spec.display}>{inside}; "
                             f"allowed attributes: {allowed}",
-                            "remove it, or check its spelling and namespace")
+                            (f"did you mean {' or '.join('@' + c for c in close)}? " if close else "")
+                            + "remove it, or check its spelling and namespace")
             else:
                 self.bad_value(el, spec, attr, value, where, inside)
         for key in spec.required:
@@ -846,7 +850,10 @@ class _Walker:
         if ns != TEI_NS and etree.QName(child).localname in {display_name(n) for n in self.model.elements}:
             hint = f'<{etree.QName(child).localname}> is in the wrong namespace: TEI elements are in "{TEI_NS}"'
         else:
-            hint = "check the spelling; the encoding guidelines list every element of the edition"
+            known = sorted({display_name(n) for n in self.model.elements})
+            close = difflib.get_close_matches(etree.QName(child).localname, known, n=3, cutoff=0.6)
+            hint = (f"did you mean {' or '.join(f'<{c}>' for c in close)}? " if close else "check the spelling; ") \
+                + "the encoding guidelines list every element of the edition"
         self.report(self.source.element(child), "rng.unknown-element",
                     f"element <{name}> is not part of the editio schema (found in {_describe(el)}); "
                     f"expected here: {expected}", hint)
