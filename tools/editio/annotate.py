@@ -30,7 +30,7 @@ from lxml import etree
 
 from .dates import find_dates
 from .diagnostics import EXIT_INVALID, EXIT_USAGE, Diagnostic, EditioError, ERROR
-from .edition import TEI_NS, collect_xml_files, is_register
+from .edition import TEI_NS, collect_xml_files
 from .names import Mention, Register, capitalised_words, is_common_word, sentence_initial
 from .textspans import TextRun, line_col, line_index, local_name, text_runs
 from .xmlload import parse_bytes, read_bytes
@@ -108,6 +108,15 @@ class _Document:
 
 # --- loading -----------------------------------------------------------------
 
+def _is_register(tree) -> bool:
+    """Like edition.is_register, but looks only at the body's children (fast on big chapters)."""
+    body = tree.getroot().find(f"{_T}text/{_T}body")
+    if body is None:
+        return False
+    names = {c.tag for c in body if isinstance(c.tag, str)}
+    return f"{_T}div" not in names and bool(names & {f"{_T}{n}" for n in ("listPerson", "listPlace", "listOrg", "listEvent")})
+
+
 def _load(path: Path) -> _Document:
     data = read_bytes(path)
     tree = parse_bytes(data, str(path))
@@ -118,7 +127,7 @@ def find_register(paths: list[Path], docs: dict[Path, _Document] | None = None) 
     """The register for these files: one of them, else register.xml beside them, else the edition's."""
     for p in paths:
         doc = (docs or {}).get(p.resolve())
-        if doc is not None and is_register(doc.tree):
+        if doc is not None and _is_register(doc.tree):
             return p
     for p in paths:
         candidate = p.parent / "register.xml"
@@ -218,7 +227,7 @@ def _find_in_run(run: TextRun, register: Register, lower: set[str]):
 
 
 def _suggestions_for(doc: _Document, register: Register, ref: str) -> list[Suggestion]:
-    runs = [r for r in text_runs(doc.raw, doc.tree) if r.block is not None]
+    runs = text_runs(doc.raw, doc.tree, open_only=True)
     lower = _lower_words(runs)
     index = line_index(doc.raw)
     out: list[Suggestion] = []
@@ -261,7 +270,7 @@ def _documents(paths) -> tuple[list[_Document], _Document]:
                                      "give the register too (editio annotate tei/chapter.xml tei/register.xml) "
                                      "or put register.xml beside the chapter"), EXIT_USAGE)
     register = docs.get(register_path.resolve()) or _load(register_path)
-    chapters = [d for d in docs.values() if d is not register and not is_register(d.tree)]
+    chapters = [d for d in docs.values() if d is not register and not _is_register(d.tree)]
     return chapters, register
 
 
@@ -307,7 +316,7 @@ def _open_close(s: Suggestion, p: str, resp: str | None, raw_text: str) -> str:
 def apply_suggestions(doc_raw: str, tree, suggestions: list[Suggestion]) -> str:
     """``doc_raw`` with each suggestion's span wrapped in its markup; nothing else changes."""
     resp = _editor_pointer(tree)
-    runs = {r.start: r for r in text_runs(doc_raw, tree)}
+    runs = {r.start: r for r in text_runs(doc_raw, tree, open_only=True)}
     starts = sorted(runs)
     import bisect
 

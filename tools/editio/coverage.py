@@ -90,7 +90,7 @@ def _check_one(path: str, tree, register: Register, ref: str) -> list[Diagnostic
     runs = None
     if raw is not None:
         try:
-            runs = text_runs(raw, tree)
+            runs = text_runs(raw, tree, open_only=True)
         except (ValueError, StopIteration):
             runs = None
     out = []

@@ -202,6 +202,7 @@ def _compile():
 
 
 _PATTERN, _GROUPS = _compile()
+_DIGIT = re.compile(r"\d")
 
 
 def _value(kind: str, fields: list[tuple[str, str | None]]) -> DateValue | None:
@@ -267,6 +268,8 @@ def _confidence(kind: str, text: str, start: int) -> float:
 def find_dates(text: str) -> list[DateMatch]:
     """Every recognised date expression in ``text``, in order, never overlapping."""
     out = []
+    if not _DIGIT.search(text):  # every expression has a year
+        return out
     for m in _PATTERN.finditer(text):
         alt = m.lastgroup
         kind, names = _GROUPS[int(alt[3:])]

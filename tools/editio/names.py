@@ -165,6 +165,9 @@ class Register:
         form = _norm(form)
         if len(form) < 2 or not form[:1].isupper():
             return
+        known = self.forms.get(form)
+        if known is not None and ident in known[0] and known[1] >= confidence:
+            return
         ids, conf = self.forms.get(form, (set(), 0.0))
         ids = ids | {ident}
         self.forms[form] = (ids, max(conf, confidence))
@@ -181,6 +184,11 @@ class Register:
             ref = el.get("ref") or ""
             file_part, _, ident = ref.partition("#")
             if ident not in self.entries or file_part.rsplit("/", 1)[-1] != register_name:
+                continue
+            if len(el) == 0:  # the common case: plain text, no choice inside
+                text = _norm(el.text or "")
+                if forms and text and text not in self.misprints and not is_common_word(text):
+                    self._add(text, ident, 0.95)
                 continue
             sic = el.find(f".//{_T}sic")
             if sic is not None:

@@ -118,66 +118,98 @@ class _Eligibility:
         return block
 
 
-def text_runs(raw: str, tree: etree._ElementTree) -> list[TextRun]:
+# phases of an open element, computed top-down as the lexer opens it
+_OUTSIDE, _STRUCTURE, _BLOCK, _INLINE, _CLOSED = range(5)
+_TEI_PREFIX = "{" + TEI_NS + "}"
+
+
+@dataclass
+class _Frame:
+    element: etree._Element
+    phase: int
+    block: etree._Element | None  # the open p/head, when phase is _BLOCK or _INLINE
+    owner: etree._Element | None  # nearest p/head ancestor-or-self, open or not
+    in_note: bool
+
+
+def _child_frame(parent: _Frame | None, el, name: str, tei: bool) -> _Frame:
+    phase, block = _CLOSED, None
+    if parent is None:
+        phase = _OUTSIDE
+    elif tei:
+        if parent.phase == _OUTSIDE:
+            phase = _STRUCTURE if name == "text" else _OUTSIDE
+        elif parent.phase == _STRUCTURE:
+            if name in STRUCTURE:
+                phase = _STRUCTURE
+            elif name in BLOCKS:
+                phase, block = _BLOCK, el
+        elif parent.phase in (_BLOCK, _INLINE):
+            if name in INLINE_OPEN:
+                phase, block = _INLINE, parent.block
+            elif name in BLOCKS and parent.phase == _BLOCK:
+                phase, block = _BLOCK, el
+    if tei and name in BLOCKS:
+        owner, in_note = el, False
+    elif parent is not None:
+        owner, in_note = parent.owner, parent.in_note or (tei and name == "note")
+    else:
+        owner, in_note = None, False
+    return _Frame(el, phase, block, owner, in_note)
+
+
+def text_runs(raw: str, tree: etree._ElementTree, open_only: bool = False) -> list[TextRun]:
     """Every run of character data inside the root element, in document order.
 
+    With ``open_only``, only the runs open to annotation (``block`` set).
     ``raw`` must be the exact text lxml parsed into ``tree``. Raises ValueError
     when the two disagree (they never should for a well-formed file).
     """
     elements = iter(tree.getroot().iter(etree.Element))
-    stack: list[etree._Element] = []
+    stack: list[_Frame] = []
     runs: list[TextRun] = []
-    eligibility = _Eligibility()
-    block_text: dict[int, tuple[etree._Element, list[str]]] = {}
+    # last characters of each block's text so far (sentence context), keyed by id(owner)
+    tails: dict[int, tuple[etree._Element, str]] = {}
+    names: dict[str, tuple[str, bool]] = {}
     for m in _TOKEN.finditer(raw):
         kind = m.lastgroup
-        if kind == "empty" or kind == "start":
+        if kind == "start":
             el = next(elements, None)
             if el is None:
                 raise ValueError("more start tags than elements")
+            tag = el.tag
+            if tag not in names:
+                names[tag] = (tag.rsplit("}", 1)[-1], tag.startswith(_TEI_PREFIX))
+            name, tei = names[tag]
+            frame = _child_frame(stack[-1] if stack else None, el, name, tei)
             if not m.group("empty"):
-                stack.append(el)
+                stack.append(frame)
         elif kind == "end":
             if not stack:
                 raise ValueError("unbalanced end tag")
             stack.pop()
-        elif kind in ("text", "cdatatext", "cdata") and stack:
+        elif kind in ("text", "cdata") and stack:
+            frame = stack[-1]
+            if open_only and frame.owner is None:
+                continue
             if kind == "text":
                 start, end = m.start(), m.end()
                 text, offsets = _decode(m.group(0), start)
             else:
                 start, end = m.start("cdatatext"), m.end("cdatatext")
                 text, offsets = m.group("cdatatext"), None
-            parent = stack[-1]
-            block = eligibility.block_of(parent)
-            # sentence context: the text of the enclosing p/head so far, tagged or not
-            owner = _owning_block(parent)
-            seen = block_text.setdefault(id(owner), (owner, []))[1] if owner is not None else []
-            before = "".join(seen)[-40:]
-            if owner is not None and not _inside_note(parent, owner):
-                seen.append(text)
-            runs.append(TextRun(start, end, text, parent, block, before, offsets))
+            before = ""
+            if frame.owner is not None:
+                key = id(frame.owner)
+                before = tails[key][1] if key in tails else ""
+                if not frame.in_note:
+                    tails[key] = (frame.owner, (before + text)[-40:])
+            block = frame.block if frame.phase in (_BLOCK, _INLINE) else None
+            if block is not None or not open_only:
+                runs.append(TextRun(start, end, text, frame.element, block, before, offsets))
     if next(elements, None) is not None:
         raise ValueError("fewer start tags than elements")
     return runs
-
-
-def _owning_block(el):
-    node = el
-    while node is not None:
-        if local_name(node) in BLOCKS:
-            return node
-        node = node.getparent()
-    return None
-
-
-def _inside_note(el, block) -> bool:
-    node = el
-    while node is not None and node is not block:
-        if local_name(node) == "note":
-            return True
-        node = node.getparent()
-    return False
 
 
 def line_col(raw: str, offset: int, line_starts: list[int] | None = None) -> tuple[int, int]:
