@@ -44,6 +44,8 @@ class Check:
     """One assert or report of a rule."""
 
     test: etree.XPath
+    #: The rule's context nodes for which this check fires, in one evaluation.
+    failing: etree.XPath
     is_assert: bool
     rule_id: str
     severity: str
@@ -103,47 +105,55 @@ def date_bound(value: str, upper: bool) -> str:
     return f"{y}-{mo}-{d}"
 
 
+_WITH_ID = etree.XPath("//*[@xml:id]")
+_POINTERS = etree.XPath("//@ref | //@target | //@corresp | //@resp | //@who")
+
+
 class EditionIndex:
     """Ids and pointers of every file validated together (the cross-file view)."""
 
     def __init__(self, trees: dict[str, etree._ElementTree]):
         self.trees = trees
+        self._targets: dict[tuple[str, str], str] = {}
+        self._resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
         self.key_of_tree = {id(t.getroot()): k for k, t in trees.items()}
         self.ids: dict[str, dict[str, etree._Element]] = {}
         self.id_uses: dict[str, list[tuple[str, int]]] = {}
         self.pointed: set[tuple[str, str]] = set()
         for key, tree in trees.items():
             table = self.ids.setdefault(key, {})
-            for el in tree.iter():
-                xid = el.get(XML_ID) if isinstance(el.tag, str) else None
-                if xid:
-                    table.setdefault(xid, el)
-                    self.id_uses.setdefault(xid, []).append((key, el.sourceline or 0))
+            for el in _WITH_ID(tree):
+                xid = el.get(XML_ID)
+                table.setdefault(xid, el)
+                self.id_uses.setdefault(xid, []).append((key, el.sourceline or 0))
         for key, tree in trees.items():
-            for el in tree.iter():
-                if not isinstance(el.tag, str):
-                    continue
-                for attr in ("ref", "target", "corresp", "resp", "who"):
-                    v = el.get(attr)
-                    if v:
-                        for token in v.split():
-                            hit = self.resolve(key, token)
-                            if hit:
-                                self.pointed.add(hit)
+            for value in _POINTERS(tree):
+                for token in value.split():
+                    hit = self.resolve(key, token)
+                    if hit:
+                        self.pointed.add(hit)
 
     def resolve(self, from_key: str, token: str) -> tuple[str, str] | None:
         """(file key, id) that ``token`` points to, or None if it points nowhere known."""
         if "#" not in token:
             return None
         file_part, frag = token.split("#", 1)
-        frag = unquote(frag)
         if not file_part:
-            target = from_key
-        else:
-            target = str((Path(from_key).parent / unquote(file_part)).resolve())
-        if target in self.ids and frag in self.ids[target]:
-            return target, frag
-        return None
+            frag = unquote(frag)
+            return (from_key, frag) if frag in self.ids.get(from_key, ()) else None
+        key = (from_key.rsplit("/", 1)[0], token)
+        if key not in self._resolved:
+            target, frag = self._target(from_key, file_part), unquote(frag)
+            self._resolved[key] = (target, frag) if frag in self.ids.get(target, ()) else None
+        return self._resolved[key]
+
+    def _target(self, from_key: str, file_part: str) -> str:
+        """The key of the file ``file_part`` names, relative to ``from_key`` (cached: resolving touches the disk)."""
+        base = from_key.rsplit("/", 1)[0]
+        cached = self._targets.get((base, file_part))
+        if cached is None:
+            cached = self._targets[(base, file_part)] = str((Path(base) / unquote(file_part)).resolve())
+        return cached
 
     def unresolved(self, from_key: str, value: str) -> list[str]:
         bad = []
@@ -203,7 +213,10 @@ class SchematronEngine:
                         continue
                     role = (c.get("role") or "error").lower()
                     hint = " ".join(diagnostics.get(d, "") for d in (c.get("diagnostics") or "").split()).strip()
-                    checks.append(Check(self._xpath(c.get("test")), c.tag == f"{{{SCH}}}assert",
+                    test = c.get("test")
+                    fires = f"not({test})" if c.tag == f"{{{SCH}}}assert" else f"boolean({test})"
+                    checks.append(Check(self._xpath(test), self._xpath(f"({select})[{fires}]"),
+                                        c.tag == f"{{{SCH}}}assert",
                                         c.get("id") or pattern.id, WARNING if role in ("warning", "warn", "info") else ERROR,
                                         self._message(c), hint))
                 pattern.rules.append(Rule(self._xpath(select), context, lets, checks))
@@ -259,21 +272,39 @@ class SchematronEngine:
             shown = names.get(key, key)
             variables = {name: xp(tree) for name, xp in self.global_lets}
             for pattern in self.patterns:
-                fired: set[int] = set()
-                for rule in pattern.rules:
-                    for node in rule.context(tree, **variables):
-                        if not isinstance(node, etree._Element) or id(node) in fired:
-                            continue
-                        fired.add(id(node))
-                        local = dict(variables)
-                        for name, xp in rule.lets:
-                            local[name] = xp(node, **local)
-                        for check in rule.checks:
-                            result = bool(check.test(node, **local))
-                            if result == check.is_assert:
-                                continue
-                            out.append(self._diagnostic(shown, node, check, local))
+                out.extend(self._run_pattern(pattern, tree, shown, variables))
         self._index = None
+        return out
+
+    def _run_pattern(self, pattern: Pattern, tree, shown: str, variables: dict) -> list[Diagnostic]:
+        """Fire each rule on the nodes no earlier rule of the pattern matched (Schematron's rule order).
+
+        A rule without its own variables is checked in bulk: one XPath per
+        assert selects the failing nodes, instead of one evaluation per node.
+        """
+        out = []
+        earlier: set[int] = set()
+        keep_alive = []  # ids of lxml proxies are only stable while they live
+        for rule in pattern.rules:
+            nodes = [n for n in rule.context(tree, **variables) if isinstance(n, etree._Element)]
+            keep_alive.append(nodes)
+            mine = {id(n) for n in nodes} - earlier
+            if rule.lets:
+                for node in nodes:
+                    if id(node) not in mine:
+                        continue
+                    local = dict(variables)
+                    for name, xp in rule.lets:
+                        local[name] = xp(node, **local)
+                    for check in rule.checks:
+                        if bool(check.test(node, **local)) != check.is_assert:
+                            out.append(self._diagnostic(shown, node, check, local))
+            else:
+                for check in rule.checks:
+                    for node in check.failing(tree, **variables):
+                        if id(node) in mine:
+                            out.append(self._diagnostic(shown, node, check, variables))
+            earlier |= mine
         return out
 
     def _diagnostic(self, path: str, node, check: Check, variables) -> Diagnostic:

@@ -16,16 +16,14 @@ POINTER_ATTRS = ("ref", "target", "corresp")
 
 def _referenced_files(tree, base: Path) -> set[Path]:
     """Other local files that ``tree`` points into (e.g. register.xml)."""
-    found = set()
-    for el in tree.iter():
-        if not isinstance(el.tag, str):
-            continue
-        for attr in POINTER_ATTRS:
-            for token in (el.get(attr) or "").split():
+    names = set()
+    for attr in POINTER_ATTRS:
+        for value in tree.xpath(f"//@{attr}"):
+            for token in value.split():
                 file_part = token.split("#", 1)[0]
                 if file_part and ":" not in file_part and file_part.endswith(".xml"):
-                    found.add((base / unquote(file_part)).resolve())
-    return found
+                    names.add(file_part)
+    return {(base / unquote(n)).resolve() for n in names}
 
 
 def validate(paths: list[str | Path] | None = None, *, coverage: bool = False,
