@@ -4,8 +4,9 @@ Shared by ``editio annotate`` (which proposes tags) and the coverage lint
 (which warns about untagged mentions), so both see the same mentions.
 A register entry is known by its names (``persName``/``placeName``/``orgName``
 children, main and variant), a person also by the last word of each
-multi-word name (the surname), an organisation or place also without a leading
-"The"; and by what encoders already did in the edition: the text of tagged
+multi-word name (the surname; not of a ``type="birth"`` name), an organisation
+or place also without a leading "The" and by an abbreviation in brackets
+("... Republics (USSR)"); and by what encoders already did in the edition: the text of tagged
 mentions (``<persName ref="register.xml#x">Stalin</persName>``) and the
 misprints they corrected (``<sic>Yerev</sic>`` inside a mention of ``#yezhov``).
 """
@@ -76,6 +77,8 @@ class Entry:
     element: str  # persName | placeName | orgName
     names: list[str] = field(default_factory=list)
     main: str = ""
+    #: names the bearer no longer used (``type="birth"``): matched in full only
+    former: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -130,13 +133,16 @@ class Register:
                 self._add(name, e.id, 1.0)
                 # "Union of Soviet Socialist Republics (USSR)": both the name and the abbreviation
                 both = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", name)
-                if both:
+                # only an abbreviation in brackets: "(Bolsheviks)" is part of a party's name
+                if both and re.fullmatch(r"[A-ZА-Я][A-ZА-Я0-9.-]+", both.group(2)):
                     self._add(both.group(1), e.id, 1.0)
                     self._add(both.group(2), e.id, 1.0)
                 if name.lower().startswith("the "):
                     self._add(name[4:], e.id, 1.0)
                 words = name.split()
-                if e.element == "persName" and len(words) > 1 and words[-1][:1].isupper():
+                # "Brilliant" alone (Sokolnikov's birth surname) is more often an English word
+                if (e.element == "persName" and len(words) > 1 and words[-1][:1].isupper()
+                        and name not in e.former):
                     self._add(words[-1], e.id, 0.95)
 
     @classmethod
@@ -157,8 +163,9 @@ class Register:
                         names.append(text)
                     if text and name_el.get("type") == "main" and not main:
                         main = text
+                former = [_norm("".join(n.itertext())) for n in node.findall(_T + element) if n.get("type") == "birth"]
                 if names:
-                    entries.append(Entry(ident, element, names, main or names[0]))
+                    entries.append(Entry(ident, element, names, main or names[0], former))
         return cls(entries)
 
     def _add(self, form: str, ident: str, confidence: float) -> None:
