@@ -249,3 +249,17 @@ def test_cli_without_a_register_exits_2(tmp_path, monkeypatch):
 def test_cli_missing_file_exits_2(tmp_path):
     result = CliRunner().invoke(main, ["annotate", str(tmp_path / "nope.xml")])
     assert result.exit_code == 2
+
+
+def test_a_name_the_text_also_uses_as_a_word_is_not_written(edition):
+    register = (edition / "register.xml").read_text(encoding="utf-8")
+    register = register.replace('<persName type="main">Grigory Sokolnikov</persName>',
+                                '<persName type="main">Grigory Sokolnikov</persName>'
+                                '<persName type="variant">Girsh Brilliant</persName>')
+    (edition / "register.xml").write_text(register, encoding="utf-8")
+    chapter = _chapter().replace("Considering everything", "Brilliant! It was a brilliant plan. Considering everything")
+    (edition / "ch.xml").write_text(chapter, encoding="utf-8")
+    found = [s for s in suggest(_files(edition)) if s.text == "Brilliant"]
+    assert found and found[0].confidence < 0.9
+    annotate(_files(edition), write=True)
+    assert "Brilliant</persName>" not in (edition / "ch.xml").read_text(encoding="utf-8")

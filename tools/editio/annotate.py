@@ -182,6 +182,9 @@ def _find_in_run(run: TextRun, register: Register, lower: set[str]):
     """(start, end, kind, payload) of everything found in one run, overlaps removed."""
     found = []
     for m in register.exact(run.text):
+        if m.kind == "name" and " " not in m.text and m.text.lower() in lower:
+            # the document also uses it as an ordinary word ("Brilliant"/"brilliant"): a human decides
+            m = Mention(m.start, m.end, m.text, m.entry, min(m.confidence, 0.5), None, m.ambiguous)
         found.append((m.start, m.end, m.kind, m))
     for d in find_dates(run.text):
         found.append((d.start, d.end, "date", d))
