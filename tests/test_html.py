@@ -157,6 +157,21 @@ def test_nested_mentions_keep_their_backlink_anchor_but_do_not_nest_links(real_s
     assert entry.get("data-type") in ("person", "org", "event", "place")
 
 
+def test_a_group_reference_is_listed_under_every_entry_it_points_at(real_site):
+    tei = etree.parse(str(REAL_CHAPTER))
+    groups = tei.xpath("//t:text//*[@ref][contains(normalize-space(@ref), ' ')]", namespaces=TEI)
+    assert groups, "the chapter has group references (e.g. the old Bolsheviks)"
+    pages = [real_site.html[p] for p in ("persons.html", "places.html", "organisations.html", "events.html")]
+    for el in groups:
+        ids = [t.partition("#")[2] for t in el.get("ref").split()]
+        for entry in ids:
+            hits = [d for d in pages if d.xpath("//article[@id=$e]//section[contains(@class,'backlinks')]//mark", e=entry)]
+            assert hits, f"no backlinks at all under {entry}"
+        marks = {" ".join(m.text_content().split()) for d in pages for e in ids
+                 for m in d.xpath("//article[@id=$e]//mark", e=e)}
+        assert " ".join("".join(el.xpath(".//text()[not(ancestor::t:sic)][not(ancestor::t:note)]", namespaces=TEI)).split()) in marks
+
+
 def test_popover_gives_name_dates_and_description_of_the_entry(sample_site):
     doc = sample_site.html["chapter-1.html"]
     link = doc.xpath("//a[@href='persons.html#smith']")[0]

@@ -23,6 +23,12 @@
     <xsl:sequence select="if (contains($first, '#')) then substring-after($first, '#') else ''"/>
   </xsl:function>
 
+  <!-- All target ids of a pointer list: "register.xml#zinoviev register.xml#kamenev" gives both. -->
+  <xsl:function name="f:ref-ids" as="xs:string*">
+    <xsl:param name="ref" as="xs:string?"/>
+    <xsl:sequence select="tokenize(normalize-space($ref), ' ')[contains(., '#')] ! substring-after(., '#')"/>
+  </xsl:function>
+
   <!-- The register entry a mention points at, or () if it is not in the register. -->
   <xsl:function name="f:entity" as="element()?">
     <xsl:param name="ref" as="xs:string?"/>

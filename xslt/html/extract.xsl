@@ -29,10 +29,14 @@
     <x:extract stem="{$stem}" page="{$page}" order="{(tei:text/tei:body/tei:div[1]/@n, $stem)[1]}"
                title="{f:chapter-title(.)}" e:file="{@e:file}">
       <xsl:copy-of select="tei:teiHeader"/>
+      <!-- One x:mention per entry pointed at (a group reference may point at several). -->
       <xsl:for-each select="tei:text//*[f:is-mention(.)]">
-        <x:mention id="{f:mention-id(.)}" ref="{f:ref-id(@ref)}" element="{local-name()}">
-          <xsl:call-template name="place"/>
-        </x:mention>
+        <xsl:variable name="m" select="."/>
+        <xsl:for-each select="distinct-values(f:ref-ids(@ref))">
+          <x:mention id="{f:mention-id($m)}" ref="{.}" element="{local-name($m)}">
+            <xsl:for-each select="$m"><xsl:call-template name="place"/></xsl:for-each>
+          </x:mention>
+        </xsl:for-each>
       </xsl:for-each>
       <xsl:for-each select="tei:text/tei:body//tei:note[not(ancestor::tei:note)]">
         <x:note n="{f:note-number(.)}" anchor="{f:note-anchor(.)}" type="{@type}">

@@ -11,7 +11,7 @@
   <xsl:template match="e:file" mode="m:attach">
     <!-- Two files of the same name (from different folders) get their position as a prefix. -->
     <xsl:variable name="name" select="if (preceding-sibling::e:file[@name = current()/@name]) then @n || '-' || @name else string(@name)"/>
-    <xsl:value-of select="'#pdf.attach(' || f:typst-string($name) || ', bytes(' || f:typst-string(e:source) || '), '
+    <xsl:value-of select="'#pdf.attach(' || f:typst-string($name) || ', bytes(' || f:typst-string($sources(xs:integer(@n) + 1)) || '), '
         || 'relationship: &quot;source&quot;, mime-type: &quot;application/tei+xml&quot;, '
         || 'description: ' || f:typst-string('TEI source: ' || $name) || ')&#10;'"/>
   </xsl:template>

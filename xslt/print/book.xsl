@@ -2,9 +2,9 @@
 <!-- The print edition: the whole book (all chapters, then index and sources) as Typst markup for editio pdf. -->
 <!--
   Input: the wrapper editio.pdf builds, <e:edition> holding one <e:file> per
-  TEI file (chapters in reading order, then registers), each with the file's
-  raw text in <e:source> and its TEI tree, every element carrying its source
-  line in @e:line. Output (method text): one Typst document.
+  TEI file (chapters in reading order, then registers), each with its TEI
+  tree, every element carrying its source line in @e:line; the files' raw
+  text comes in $sources. Output (method text): one Typst document.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
