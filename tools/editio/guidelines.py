@@ -265,20 +265,29 @@ def _example(el) -> str:
 
 
 def find_examples(tei_files: list[Path], names: set[str]) -> dict[str, tuple[str, str]]:
-    """The first occurrence of each element name in the files: name -> (file name, pretty XML)."""
-    out: dict[str, tuple[str, str]] = {}
-    for path in tei_files:
+    """The first occurrence of each element name in the files: name -> (file name, pretty XML).
+
+    Occurrences in the text of a chapter come first, then the register, then headers,
+    so that ``p`` is shown as a paragraph of the edition rather than of a header.
+    """
+    best: dict[str, tuple[tuple[int, int], Path, etree._Element]] = {}
+    for order, path in enumerate(tei_files):
         try:
             root = load_xml(path).getroot()
         except Exception:  # an unreadable file just gives no examples
             continue
+        has_chapter = root.find(f"{{{TEI}}}text/{{{TEI}}}body/{{{TEI}}}div") is not None
         for el in root.iter():
             if not isinstance(el.tag, str) or not el.tag.startswith("{" + TEI + "}"):
                 continue
             name = el.tag.split("}", 1)[1]
-            if name in names and name not in out:
-                out[name] = (Path(path).name, _example(el))
-    return out
+            if name not in names:
+                continue
+            in_header = any(a.tag == f"{{{TEI}}}teiHeader" for a in el.iterancestors())
+            rank = (2 if in_header else (0 if has_chapter else 1), order)
+            if name not in best or rank < best[name][0]:
+                best[name] = (rank, Path(path), el)
+    return {name: (path.name, _example(el)) for name, (_rank, path, el) in sorted(best.items())}
 
 
 # --- the page ----------------------------------------------------------------
