@@ -136,3 +136,10 @@ def test_missing_source_gives_exit_code_2(tmp_path):
     result = CliRunner().invoke(main, ["import", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "o.xml")])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_the_edition_of_the_output_file_fills_the_header(edition, monkeypatch, tmp_path_factory):
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    out = import_text(edition / "source.txt", edition / "tei" / "ch1.xml")
+    tree = load_xml(out)
+    assert tree.xpath("//t:publicationStmt/t:publisher/text()", namespaces=NS) == ["Test Press"]

@@ -175,11 +175,20 @@ def _attr_escape(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
+def _edition_root(out: Path) -> Path:
+    """The folder of the edition the output file belongs to (nearest edition.toml above it), else the current one."""
+    for parent in out.resolve().parents:
+        if (parent / "edition.toml").is_file():
+            return parent
+    return Path.cwd()
+
+
 def import_text(source: str | Path, out: str | Path, *, force: bool = False, root: str | Path | None = None) -> Path:
     """Write ``out`` (a TEI chapter) from the plain-text file ``source``; return its path.
 
     Refuses (exit code 2) to overwrite an existing file unless ``force``.
-    The header comes from edition.toml in ``root`` (default: the current folder).
+    The header comes from edition.toml in ``root`` (default: the nearest folder
+    above ``out`` that has one, else the current folder).
     """
     source, out = Path(source), Path(out)
     if out.exists() and not force:
@@ -202,7 +211,7 @@ def import_text(source: str | Path, out: str | Path, *, force: bool = False, roo
         raise EditioError(Diagnostic(str(source), line, bad.start() - text.rfind("\n", 0, bad.start()), ERROR,
                                      f"control character U+{ord(bad.group()):04X} cannot appear in XML",
                                      "import.character", "remove it from the text"), EXIT_USAGE)
-    config = load_config(root)
+    config = load_config(root if root is not None else _edition_root(out))
     try:
         tei = build_tei(text, name=out.stem, source_name=source.name, config=config)
     except ValueError as exc:
