@@ -33,8 +33,8 @@ def page(schema):
     return data, html.fromstring(data)
 
 
-def test_every_element_of_the_schema_has_a_section(page):
-    names = {el.get("name") for el in etree.parse(str(RNG)).iter("{http://relaxng.org/ns/structure/1.0}element")
+def test_every_element_of_the_schema_has_a_section(page, schema):
+    names = {el.get("name") for el in etree.parse(str(schema[0])).iter("{http://relaxng.org/ns/structure/1.0}element")
              if el.get("name")}
     assert len(names) > 40
     _, doc = page
@@ -44,8 +44,8 @@ def test_every_element_of_the_schema_has_a_section(page):
         assert doc.xpath(f'//nav//a[@href="#el-{name}"]'), name
 
 
-def test_every_schematron_rule_appears_with_its_message(page):
-    rules = read_rules(SCH)
+def test_every_schematron_rule_appears_with_its_message(page, schema):
+    rules = read_rules(schema[1])
     assert rules and all(r.id for r in rules)
     _, doc = page
     for rule in rules:
@@ -54,8 +54,8 @@ def test_every_schematron_rule_appears_with_its_message(page):
         assert rule.role in row.text_content()
 
 
-def test_documentation_and_closed_value_lists_are_shown(page):
-    _, elements, _ = read_schema(RNG)
+def test_documentation_and_closed_value_lists_are_shown(page, schema):
+    _, elements, _ = read_schema(schema[0])
     _, doc = page
     persname = doc.get_element_by_id("el-persName").text_content()
     assert elements["persName"].documentation[0][:40] in " ".join(persname.split())
