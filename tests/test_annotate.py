@@ -263,3 +263,15 @@ def test_a_name_the_text_also_uses_as_a_word_is_not_written(edition):
     assert found and found[0].confidence < 0.9
     annotate(_files(edition), write=True)
     assert "Brilliant</persName>" not in (edition / "ch.xml").read_text(encoding="utf-8")
+
+
+def test_forms_tagged_in_the_edition_are_proposed_but_adjectives_are_not_learned(edition):
+    tagged = (_chapter().replace("t1", "t2")
+              .replace("Vasily Ulrikh", '<persName ref="register.xml#stalin">Koba</persName>')
+              .replace("The German and", 'The <placeName ref="register.xml#germany">German</placeName> and'))
+    (edition / "other.xml").write_text(tagged, encoding="utf-8")
+    (edition / "ch.xml").write_text(_chapter().replace("Vasily Ulrikh", "Koba"), encoding="utf-8")
+    found = {s.text: s for s in suggest([edition / "ch.xml", edition / "register.xml"]) if s.path.endswith("ch.xml")}
+    assert found["Koba"].kind == "name" and found["Koba"].attributes["ref"] == "register.xml#stalin"
+    assert found["Koba"].confidence < 0.9  # learned: proposed for review, not written by default
+    assert "German" not in found or found["German"].kind == "candidate"

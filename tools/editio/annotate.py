@@ -277,6 +277,21 @@ def _documents(paths) -> tuple[list[_Document], _Document]:
     return chapters, register
 
 
+def _other_chapters(register: _Document, chapters: list[_Document]) -> list[_Document]:
+    """The edition's other chapters (beside the register), to learn from but not to annotate."""
+    known = {d.path.resolve() for d in chapters} | {register.path.resolve()}
+    out = []
+    for path in sorted(register.path.resolve().parent.glob("*.xml")):
+        if path not in known:
+            try:
+                doc = _load(path)
+            except EditioError:
+                continue  # a broken chapter teaches nothing; validate reports it
+            if not _is_register(doc.tree):
+                out.append(doc)
+    return out
+
+
 def suggest(paths, register_path: str | Path | None = None) -> list[Suggestion]:
     """Every suggestion for the chapters among ``paths`` (files or folders), in file order."""
     return _run(paths, register_path)[0]
@@ -284,7 +299,7 @@ def suggest(paths, register_path: str | Path | None = None) -> list[Suggestion]:
 
 def _run(paths, register_path=None):
     chapters, register_doc = _documents(list(paths) + ([register_path] if register_path else []))
-    register = load_register(register_doc, chapters)
+    register = load_register(register_doc, chapters + _other_chapters(register_doc, chapters))
     out = []
     for doc in chapters:
         try:

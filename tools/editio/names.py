@@ -9,6 +9,9 @@ or place also without a leading "The" and by an abbreviation in brackets
 ("... Republics (USSR)"); and by what encoders already did in the edition: the text of tagged
 mentions (``<persName ref="register.xml#x">Stalin</persName>``) and the
 misprints they corrected (``<sic>Yerev</sic>`` inside a mention of ``#yezhov``).
+Forms learned from tagging are proposed with a lower confidence (below the
+default write threshold), and never when derived from a registered name
+("German" tagged as Germany, "Soviet" as the Soviet Union).
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ monday tuesday wednesday thursday friday saturday sunday
 spring summer autumn fall winter
 one two three four five six seven eight nine ten hundred thousand million
 """.split())
+
+#: Forms learned from the edition's tagging are proposed for review, not written by default.
+LEARNED_CONFIDENCE = 0.85
 
 _WORD = re.compile(r"(?<![\w’'])[A-ZÀ-ÖØ-ÞА-ЯЁ]\w*(?:['’][A-Z]\w*)?")
 _SENTENCE_END = ".!?…"
@@ -194,8 +200,8 @@ class Register:
                 continue
             if len(el) == 0:  # the common case: plain text, no choice inside
                 text = _norm(el.text or "")
-                if forms and text and text not in self.misprints and not is_common_word(text):
-                    self._add(text, ident, 0.95)
+                if forms and text and self._learnable(text, ident):
+                    self._add(text, ident, LEARNED_CONFIDENCE)
                 continue
             sic = el.find(f".//{_T}sic")
             if sic is not None:
@@ -212,10 +218,22 @@ class Register:
             if el.find(f".//{_T}choice") is not None:
                 continue
             text = _norm("".join(el.itertext()))
-            if forms and text and not is_common_word(text) and text not in self.misprints:
-                self._add(text, ident, 0.95)
+            if forms and text and self._learnable(text, ident):
+                self._add(text, ident, LEARNED_CONFIDENCE)
         for cached in ("_exact", "_single", "_single_list", "_fuzzy_cache"):
             self.__dict__.pop(cached, None)
+
+    def _learnable(self, text: str, ident: str) -> bool:
+        """May a form tagged in the edition be proposed elsewhere? Not a common word, not a
+        known misprint, and not derived from a registered name ("German" for Germany)."""
+        if text in self.misprints or is_common_word(text):
+            return False
+        low = text.lower()
+        for name in self.entries[ident].names:
+            name = name.lower()
+            if name != low and (name.startswith(low) or low.startswith(name[:max(4, len(name) - 1)])):
+                return False
+        return True
 
     @cached_property
     def _exact(self) -> re.Pattern | None:
