@@ -275,3 +275,13 @@ def test_forms_tagged_in_the_edition_are_proposed_but_adjectives_are_not_learned
     assert found["Koba"].kind == "name" and found["Koba"].attributes["ref"] == "register.xml#stalin"
     assert found["Koba"].confidence < 0.9  # learned: proposed for review, not written by default
     assert "German" not in found or found["German"].kind == "candidate"
+
+
+def test_a_header_comment_that_looks_like_the_header_end_does_not_confuse_positions(edition):
+    text = _chapter().replace("<fileDesc>", "<fileDesc><!-- </teiHeader> <p>Stalin</p> -->")
+    (edition / "ch.xml").write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    found = suggest(_files(edition))
+    assert any(s.text == "Yeshov" for s in found)
+    for s in found:
+        assert lines[s.line - 1][s.col - 1:].startswith(s.text.split("\n")[0]), s

@@ -31,7 +31,7 @@ _TOKEN = re.compile(
       |(?P<pi><\?.*?\?>)
       |(?P<decl><![^>]*>)
       |(?P<end></[^>]*>)
-      |(?P<start><[^\s/>!?][^\s/>]*(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(?P<empty>/)?>)
+      |(?P<start><(?P<qname>[^\s/>!?][^\s/>]*)(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(?P<empty>/)?>)
       |(?P<text>[^<]+)""",
     re.S | re.X,
 )
@@ -158,20 +158,44 @@ def _child_frame(parent: _Frame | None, el, name: str, tei: bool) -> _Frame:
     return _Frame(el, phase, block, owner, in_note)
 
 
+_HEADER_END = re.compile(r"</(?:[^\s/>:]+:)?teiHeader\s*>")
+
+
 def text_runs(raw: str, tree: etree._ElementTree, open_only: bool = False) -> list[TextRun]:
     """Every run of character data inside the root element, in document order.
 
-    With ``open_only``, only the runs open to annotation (``block`` set).
-    ``raw`` must be the exact text lxml parsed into ``tree``. Raises ValueError
-    when the two disagree (they never should for a well-formed file).
+    With ``open_only``, only the runs open to annotation (``block`` set); the
+    teiHeader is then skipped without lexing it. ``raw`` must be the exact text
+    lxml parsed into ``tree``; every start tag is checked against the element
+    lxml saw there. Raises ValueError when the two disagree.
     """
-    elements = iter(tree.getroot().iter(etree.Element))
+    if open_only:
+        try:
+            return _text_runs(raw, tree, True, skip_header=True)
+        except ValueError:
+            pass  # e.g. "</teiHeader>" inside a comment of the header: lex it all
+    return _text_runs(raw, tree, open_only, skip_header=False)
+
+
+def _text_runs(raw: str, tree, open_only: bool, skip_header: bool) -> list[TextRun]:
+    root = tree.getroot()
+    elements = iter(root.iter(etree.Element))
     stack: list[_Frame] = []
     runs: list[TextRun] = []
     # last characters of each block's text so far (sentence context), keyed by id(owner)
     tails: dict[int, tuple[etree._Element, str]] = {}
     names: dict[str, tuple[str, bool]] = {}
-    for m in _TOKEN.finditer(raw):
+    position = 0
+    header = root.find(_TEI_PREFIX + "teiHeader") if skip_header else None
+    if header is not None:
+        end = _HEADER_END.search(raw)
+        if end is None:
+            raise ValueError("no teiHeader end tag")
+        skipped = 1 + sum(1 for _ in header.iter(etree.Element))  # the root and the header
+        first = [next(elements) for _ in range(skipped)][0]
+        stack.append(_child_frame(None, first, first.tag.rsplit("}", 1)[-1], first.tag.startswith(_TEI_PREFIX)))
+        position = end.end()
+    for m in _TOKEN.finditer(raw, position):
         kind = m.lastgroup
         if kind == "start":
             el = next(elements, None)
@@ -181,6 +205,8 @@ def text_runs(raw: str, tree: etree._ElementTree, open_only: bool = False) -> li
             if tag not in names:
                 names[tag] = (tag.rsplit("}", 1)[-1], tag.startswith(_TEI_PREFIX))
             name, tei = names[tag]
+            if m.group("qname").rpartition(":")[2] != name:
+                raise ValueError(f"start tag <{m.group('qname')}> is not the element <{name}> lxml parsed")
             frame = _child_frame(stack[-1] if stack else None, el, name, tei)
             if not m.group("empty"):
                 stack.append(frame)
