@@ -785,33 +785,22 @@ class _Walker:
         self.report(where, "rng.datatype", f'{name} has value "{value}", which is not {wanted}', hint)
 
     def content(self, el: etree._Element, spec: ElementSpec) -> None:
-        inside = f"<{spec.display}>"
         if not spec.text_allowed or spec.content_data:
-            text_parts = [el.text or ""] + [c.tail or "" for c in el]
-            if not spec.text_allowed and any(t.strip() for t in text_parts):
-                self.report(self.source.element(el), "rng.text-not-allowed",
-                            f"text is not allowed directly in {inside}; it holds only elements: "
-                            f"{_tags(spec.children, spec) or 'nothing (it is empty)'}",
-                            "move the text into the right child element, or delete it")
-            elif spec.content_data and len(el) == 0:
-                value = el.text or ""
-                if not any(datatype_ok(t, p, value) for t, p in spec.content_data):
-                    self.report(self.source.element(el), "rng.datatype",
-                                f'the content "{value.strip()}" of {inside} does not have the required form',
-                                spec.doc or "see the encoding guidelines for this element")
+            self.text(el, spec)
         nfa = spec.nfa
+        step = nfa.step
+        elements = self.model.elements
         states = nfa.initial()
         previous: etree._Element | None = None
         reported = False
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue  # comments and processing instructions
-            child_spec = self.model.elements.get(child.tag)
-            nxt = nfa.step(states, child.tag)
+        for child in el.iterchildren(etree.Element):  # comments and processing instructions do not count
+            tag = child.tag
+            child_spec = elements.get(tag)
             if child_spec is None:
                 self.unknown(child, el, spec, states)
                 reported = True
                 continue
+            nxt = step(states, tag)
             if not nxt:
                 # Carry on as if the encoder had written what was missing.
                 states = self.misplaced(child, el, spec, states, previous) or states
@@ -819,13 +808,31 @@ class _Walker:
             else:
                 states = nxt
             previous = child
-            self.element(child)
+            if child.attrib or child_spec.required:
+                self.attributes(child, child_spec)
+            self.content(child, child_spec)
         if not nfa.accepts(states) and not reported:
             missing = _tags(nfa.expected(states), spec)
             after = f" after <{display_name(previous.tag)}>" if previous is not None else ""
             self.report(self.source.element(el), "rng.missing-element",
                         f"{_describe(el)}{self.parent_phrase(el)} is incomplete: expected {missing}{after}",
-                        f"add the missing element inside {inside}" + (f"; {spec.doc}" if spec.doc else ""))
+                        f"add the missing element inside <{spec.display}>" + (f"; {spec.doc}" if spec.doc else ""))
+
+    def text(self, el: etree._Element, spec: ElementSpec) -> None:
+        """Text where the element allows none, or a typed value (geo) of the wrong form."""
+        inside = f"<{spec.display}>"
+        text_parts = [el.text or ""] + [c.tail or "" for c in el]
+        if not spec.text_allowed and any(t.strip() for t in text_parts):
+            self.report(self.source.element(el), "rng.text-not-allowed",
+                        f"text is not allowed directly in {inside}; it holds only elements: "
+                        f"{_tags(spec.children, spec) or 'nothing (it is empty)'}",
+                        "move the text into the right child element, or delete it")
+        elif spec.content_data and len(el) == 0:
+            value = el.text or ""
+            if not any(datatype_ok(t, p, value) for t, p in spec.content_data):
+                self.report(self.source.element(el), "rng.datatype",
+                            f'the content "{value.strip()}" of {inside} does not have the required form',
+                            spec.doc or "see the encoding guidelines for this element")
 
     def identifier(self, el: etree._Element, spec: ElementSpec, value: str) -> None:
         """xml:id is of type ID: unique within the document (as libxml2 and jing check)."""
