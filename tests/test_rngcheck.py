@@ -173,6 +173,19 @@ def test_comments_and_processing_instructions_are_ignored(tmp_path):
     assert check(path) == []
 
 
+def test_a_file_full_of_errors_stops_at_the_cap_quickly(tmp_path):
+    text = (SAMPLE / "chapter-1.xml").read_text("utf-8")
+    text = text.replace("<head>Chapter One</head>", "<head>Chapter One</head>" + "<p>x <bogus/> y</p>\n" * 3000)
+    path = tmp_path / "many.xml"
+    path.write_text(text, "utf-8")
+    start = time.perf_counter()
+    found = check(path)
+    assert time.perf_counter() - start < 3
+    assert len(found) == rngcheck.MAX_DIAGNOSTICS + 1
+    assert [d.rule for d in found].count("rng.too-many") == 1
+    assert [d.rule for d in found].count("rng.unknown-element") == rngcheck.MAX_DIAGNOSTICS
+
+
 def test_libxml2_fallback_when_the_model_walk_finds_nothing(monkeypatch):
     """If libxml2 rejects a document the walk accepts, its most specific message is still reported."""
     monkeypatch.setattr(rngcheck._Walker, "run", lambda self, root: [])

@@ -32,6 +32,8 @@ _DOC = "{%s}documentation" % ANN_NS
 
 #: How many expected names a message lists before saying "and N more".
 MAX_LISTED = 14
+#: After this many problems in one file the walk stops: fix these first.
+MAX_DIAGNOSTICS = 200
 
 
 # ---------------------------------------------------------------------------
@@ -630,6 +632,7 @@ class _Source:
     def __init__(self, path: str, tree: etree._ElementTree):
         self.lines: list[str] = []
         self.root = tree.getroot()
+        self._by_line: dict[tuple[int, str], list[etree._Element]] | None = None
         try:
             p = Path(path)
             if p.is_file():
@@ -643,12 +646,12 @@ class _Source:
             return line, 1
         tag = "<" + _source_qname(el)
         # Which occurrence of this tag on its line is the element?
-        nth = 0
-        for other in self.root.iter(el.tag):
-            if other is el:
-                break
-            if other.sourceline == line:
-                nth += 1
+        if self._by_line is None:
+            self._by_line = {}
+            for other in self.root.iter(etree.Element):
+                self._by_line.setdefault((other.sourceline, other.tag), []).append(other)
+        same = self._by_line.get((line, el.tag), [el])
+        nth = next((i for i, other in enumerate(same) if other is el), 0)
         for ln in range(line, max(line - 20, 0), -1):
             text = self.lines[ln - 1] if ln - 1 < len(self.lines) else ""
             starts = [m.start() for m in re.finditer(re.escape(tag) + r"(?=[\s/>]|$)", text)]
@@ -694,6 +697,10 @@ def _describe(el: etree._Element) -> str:
     return f'<{name} xml:id="{ident}">' if ident else f"<{name}>"
 
 
+class _TooMany(Exception):
+    """Raised inside the walk when a file has more problems than are worth listing."""
+
+
 class _Walker:
     def __init__(self, model: GrammarModel, path: str, tree: etree._ElementTree):
         self.model = model
@@ -704,6 +711,9 @@ class _Walker:
 
     def report(self, where: tuple[int, int], rule: str, message: str, hint: str) -> None:
         self.out.append(Diagnostic(self.path, where[0], where[1], ERROR, message, rule, hint))
+        if len(self.out) >= MAX_DIAGNOSTICS:
+            raise _TooMany
+
 
     def run(self, root: etree._Element) -> list[Diagnostic]:
         nfa = self.model.start_nfa
@@ -718,7 +728,13 @@ class _Walker:
                         f'in namespace "{TEI_NS}"',
                         f'a file of the edition starts with <TEI xmlns="{TEI_NS}">')
             return self.out
-        self.element(root)
+        try:
+            self.element(root)
+        except _TooMany:
+            last = self.out[-1]
+            self.out.append(Diagnostic(self.path, last.line, last.col, ERROR,
+                                       f"more than {MAX_DIAGNOSTICS} schema problems; the rest of the file "
+                                       "was not checked", "rng.too-many", "fix the problems above and validate again"))
         return self.out
 
     def element(self, el: etree._Element) -> None:
