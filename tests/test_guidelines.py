@@ -90,3 +90,13 @@ def test_page_is_a_standalone_accessible_html5_document(page):
 def test_output_is_deterministic(page, schema):
     files = sorted(SAMPLE.glob("*.xml"))
     assert render_page(files, rng_path=schema[0], sch_path=schema[1]) == page[0]
+
+
+def test_content_models_link_both_ways(page):
+    _, doc = page
+    body = doc.get_element_by_id("el-body")
+    assert "div" in body.xpath(".//p[@class='contains']/a/text()")
+    div = doc.get_element_by_id("el-div")
+    assert "body" in div.xpath(".//p[@class='contained-in']/a/text()")
+    for href in doc.xpath("//main//a/@href"):
+        assert href.startswith("#") and doc.get_element_by_id(href[1:]) is not None

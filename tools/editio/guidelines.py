@@ -410,6 +410,11 @@ def render_page(tei_files: list[str | Path] | None = None, *, rng_path: str | Pa
             for i, child in enumerate(contains):
                 link = _e(p, "a", child, href=f"#el-{child}") if child in elements else _e(p, "code", child)
                 link.tail = ", " if i < len(contains) - 1 else ""
+        parents = sorted((p for p, e in elements.items() if name in e.children), key=str.lower)
+        if parents:
+            p = _e(art, "p", "Contained in: ", class_="contained-in")
+            for i, parent in enumerate(parents):
+                _e(p, "a", parent, href=f"#el-{parent}").tail = ", " if i < len(parents) - 1 else ""
         if name in examples:
             fig = _e(art, "figure", class_="example")
             _e(_e(fig, "pre"), "code", examples[name][1])
