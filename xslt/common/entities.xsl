@@ -93,18 +93,22 @@
   <xsl:function name="f:entity-summary" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="text" select="normalize-space(string-join(($entry/tei:note, $entry/tei:desc, $entry/tei:occupation)[1]//text()[not(ancestor::tei:note[ancestor::tei:note])], ''))"/>
-    <xsl:variable name="first" select="replace($text, '^(.+?[.!?])\s.*$', '$1')"/>
+    <!-- tokenize, not a lazy regex over the whole text: this runs for every mention and must stay cheap. -->
+    <xsl:variable name="head" select="tokenize($text, '[.!?] ')[1]"/>
+    <xsl:variable name="first" select="if (string-length($head) lt string-length($text))
+                                       then $head || substring($text, string-length($head) + 1, 1) else $text"/>
     <xsl:sequence select="if (string-length($first) gt 200) then substring($first, 1, 199) || '…' else $first"/>
   </xsl:function>
+
+  <!-- Mentions counted in one pass over each document. -->
+  <xsl:accumulator name="f:mention-count" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="tei:*[f:is-mention(.)]" select="$value + 1"/>
+  </xsl:accumulator>
 
   <!-- A stable id for a mention in its chapter (m1, m2, ...): used by the chapter page and the register's backlinks. -->
   <xsl:function name="f:mention-id" as="xs:string">
     <xsl:param name="m" as="element()"/>
-    <xsl:variable name="n" as="xs:string">
-      <xsl:number select="$m" level="any" from="tei:text"
-        count="(tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name)[@ref][ancestor::tei:text]"/>
-    </xsl:variable>
-    <xsl:sequence select="'m' || $n"/>
+    <xsl:sequence select="'m' || $m ! accumulator-before('f:mention-count')"/>
   </xsl:function>
 
   <!-- The plural label of a kind of entry, as used for register titles. -->

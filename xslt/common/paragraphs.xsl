@@ -7,14 +7,18 @@
   xmlns:f="urn:editio:function"
   exclude-result-prefixes="#all">
 
+  <!-- Running counts computed in one pass over each document (xsl:number per node would be quadratic). -->
+  <xsl:accumulator name="f:para-count" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="tei:p[ancestor::tei:body][not(ancestor::tei:note)]" select="$value + 1"/>
+  </xsl:accumulator>
+  <xsl:accumulator name="f:note-count" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="tei:note[ancestor::tei:body][not(ancestor::tei:note)]" select="$value + 1"/>
+  </xsl:accumulator>
+
   <!-- The number of a reading-text paragraph: its place among the paragraphs of the body, notes excluded. -->
   <xsl:function name="f:para-number" as="xs:integer">
     <xsl:param name="p" as="element(tei:p)"/>
-    <xsl:variable name="n" as="xs:string">
-      <xsl:number select="$p" level="any" from="tei:body"
-        count="tei:p[ancestor::tei:body][not(ancestor::tei:note)]"/>
-    </xsl:variable>
-    <xsl:sequence select="xs:integer($n)"/>
+    <xsl:sequence select="$p ! accumulator-before('f:para-count')"/>
   </xsl:function>
 
   <!-- The anchor of a paragraph: its xml:id (stable across releases), or p + number if it has none. -->
@@ -29,13 +33,10 @@
     <xsl:sequence select="exists($p/self::tei:p[ancestor::tei:body][not(ancestor::tei:note)])"/>
   </xsl:function>
 
-  <!-- The number of a note of the text, counted through the whole body. -->
+  <!-- The number of a note of the text, counted through the whole body (notes inside notes are not counted). -->
   <xsl:function name="f:note-number" as="xs:integer">
     <xsl:param name="note" as="element(tei:note)"/>
-    <xsl:variable name="n" as="xs:string">
-      <xsl:number select="$note" level="any" from="tei:text" count="tei:note[ancestor::tei:body][not(ancestor::tei:note)]"/>
-    </xsl:variable>
-    <xsl:sequence select="xs:integer($n)"/>
+    <xsl:sequence select="$note ! accumulator-before('f:note-count')"/>
   </xsl:function>
 
   <!-- The anchor of a note: its xml:id (so pointers like target="#note-x" work), or fn- + number. -->

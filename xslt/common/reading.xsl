@@ -21,41 +21,63 @@
     <xsl:sequence select="normalize-space(string-join($parts, ''))"/>
   </xsl:function>
 
+  <!-- True for an element whose content is not part of $reading ('corrected' or 'printed'). -->
+  <xsl:function name="f:hidden-in-reading" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:param name="reading" as="xs:string"/>
+    <xsl:sequence select="exists($el/(self::tei:note | self::tei:teiHeader | self::tei:figDesc))
+      or ($reading = 'corrected' and exists($el/(self::tei:sic[parent::tei:choice] | self::tei:orig[parent::tei:choice]
+                                                | self::tei:abbr[parent::tei:choice] | self::tei:surplus | self::tei:del)))
+      or ($reading = 'printed' and exists($el/(self::tei:corr | self::tei:reg | self::tei:expan | self::tei:supplied)))"/>
+  </xsl:function>
+
+  <!-- The text nodes of $container that belong to $reading (the same selection as f:plain-text). -->
+  <xsl:function name="f:reading-text-nodes" as="text()*">
+    <xsl:param name="container" as="element()"/>
+    <xsl:param name="reading" as="xs:string"/>
+    <xsl:variable name="outer" select="$container/ancestor-or-self::*"/>
+    <xsl:sequence select="$container//text()[not((ancestor::* except $outer)[f:hidden-in-reading(., $reading)])]"/>
+  </xsl:function>
+
+  <!-- The string up to its last space ("a b c" → "a b"); the whole string if it has none. -->
+  <xsl:function name="f:before-last-space" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="words" select="tokenize($s, ' ')"/>
+    <xsl:sequence select="if (count($words) le 1) then $s else string-join($words[position() lt last()], ' ')"/>
+  </xsl:function>
+
   <!-- Context around $target inside $container, in the corrected reading: (before, target, after),
        before and after cut to about $width characters at word boundaries. -->
   <xsl:function name="f:snippet" as="xs:string+">
     <xsl:param name="container" as="element()"/>
     <xsl:param name="target" as="element()"/>
     <xsl:param name="width" as="xs:integer"/>
-    <xsl:variable name="parts" as="xs:string*">
-      <xsl:apply-templates select="$container/node()" mode="m:plain-text">
-        <xsl:with-param name="reading" select="'corrected'" tunnel="yes"/>
-        <xsl:with-param name="target" select="$target" tunnel="yes"/>
-      </xsl:apply-templates>
-    </xsl:variable>
-    <xsl:variable name="all" select="string-join($parts, '')"/>
-    <xsl:variable name="before" select="normalize-space(substring-before($all, '&#xE000;'))"/>
-    <xsl:variable name="hit" select="normalize-space(substring-before(substring-after($all, '&#xE000;'), '&#xE001;'))"/>
-    <xsl:variable name="after" select="normalize-space(substring-after($all, '&#xE001;'))"/>
+    <xsl:sequence select="f:snippet-in(f:reading-text-nodes($container, 'corrected'), $target, $width)"/>
+  </xsl:function>
+
+  <!-- f:snippet over the reading-text nodes of a container computed beforehand (callers that make many snippets
+       per container compute them once). -->
+  <xsl:function name="f:snippet-in" as="xs:string+">
+    <xsl:param name="texts" as="text()*"/>
+    <xsl:param name="target" as="element()"/>
+    <xsl:param name="width" as="xs:integer"/>
+    <xsl:variable name="inside" select="$texts[ancestor::* intersect $target]"/>
+    <xsl:variable name="before" select="normalize-space(string-join($texts[. &lt;&lt; $target], ''))"/>
+    <xsl:variable name="hit" select="normalize-space(string-join($inside, ''))"/>
+    <xsl:variable name="after" select="normalize-space(string-join(($texts[. >> $target] except $inside), ''))"/>
+    <!-- Cut at word boundaries with substring functions (no regex: this runs for every mention). -->
     <xsl:sequence select="(
       if (string-length($before) le $width) then $before
-      else '…' || replace(substring($before, string-length($before) - $width + 1), '^\S*\s', ''),
+      else '…' || substring-after(substring($before, string-length($before) - $width + 1), ' '),
       $hit,
       if (string-length($after) le $width) then $after
-      else replace(substring($after, 1, $width), '\s\S*$', '') || '…')"/>
+      else f:before-last-space(substring($after, 1, $width)) || '…')"/>
   </xsl:function>
 
   <xsl:mode name="m:plain-text" on-no-match="shallow-skip"/>
 
   <xsl:template match="text()" mode="m:plain-text">
     <xsl:sequence select="string(.)"/>
-  </xsl:template>
-
-  <xsl:template match="*" mode="m:plain-text">
-    <xsl:param name="target" as="element()?" tunnel="yes" select="()"/>
-    <xsl:if test=". is $target">&#xE000;</xsl:if>
-    <xsl:apply-templates mode="m:plain-text"/>
-    <xsl:if test=". is $target">&#xE001;</xsl:if>
   </xsl:template>
 
   <xsl:template match="tei:note | tei:teiHeader | tei:figDesc" mode="m:plain-text"/>

@@ -110,31 +110,36 @@
     </div>
   </xsl:template>
 
+  <!-- The parts of a citation that are the same for every paragraph, computed once per chapter. -->
+  <xsl:variable name="cite-tei" select="/tei:TEI"/>
+  <xsl:variable name="cite-before" as="xs:string"
+    select="string-join((f:doc-author($cite-tei)[. != ''] ! (. || '. '), '“', f:chapter-title($cite-tei), '”, paragraph '), '')"/>
+  <xsl:variable name="cite-middle" as="xs:string"
+    select="let $edition := normalize-space($cite-tei/tei:teiHeader/tei:fileDesc/tei:editionStmt/tei:edition[1])
+            return string-join((if ($site/editor) then ', edited by ' || f:join-names($site/editor) else (), '. ',
+                                if ($edition != '') then replace($edition, '\.$', '') || '. ' else ()), '')"/>
+  <xsl:variable name="cite-after" as="xs:string"
+    select="let $published := $cite-tei/tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:date[1]
+            return (if ($site/@date != '') then 'Edition of ' || f:format-date($site/@date) || '.'
+                            else if ($published) then 'Published ' || (if ($published/@when) then f:format-date($published/@when)
+                                                                         else normalize-space($published)) || '.'
+                            else '')"/>
+
   <!-- "Cite this paragraph": a disclosure with a ready-made citation (JavaScript adds a copy button and the
        date of access). -->
   <xsl:template name="t:cite">
     <xsl:param name="n" as="xs:integer"/>
     <xsl:param name="anchor" as="xs:string"/>
-    <xsl:variable name="tei" select="ancestor::tei:TEI"/>
-    <xsl:variable name="author" select="f:doc-author($tei)"/>
-    <xsl:variable name="edition" select="normalize-space($tei/tei:teiHeader/tei:fileDesc/tei:editionStmt/tei:edition[1])"/>
-    <xsl:variable name="published" select="$tei/tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:date[1]"/>
     <details class="cite">
       <summary>Cite<span class="vh"> paragraph <xsl:value-of select="$n"/></span></summary>
       <p class="citation">
-        <xsl:if test="$author != ''"><xsl:value-of select="$author"/>. </xsl:if>
-        <xsl:text>“</xsl:text><xsl:value-of select="f:chapter-title($tei)"/><xsl:text>”, paragraph </xsl:text>
+        <xsl:value-of select="$cite-before"/>
         <xsl:value-of select="$n"/><xsl:text>. In </xsl:text>
         <cite><xsl:value-of select="($site/@title[. != ''], 'this edition')[1]"/></cite>
-        <xsl:if test="$site/editor">, edited by <xsl:value-of select="f:join-names($site/editor)"/></xsl:if>
-        <xsl:text>. </xsl:text>
-        <xsl:if test="$edition != ''"><xsl:value-of select="replace($edition, '\.$', '')"/>. </xsl:if>
+        <xsl:value-of select="$cite-middle"/>
         <span class="cite-url" data-fragment="{$page}#{$anchor}"><xsl:value-of select="f:absolute-url($page || '#' || $anchor)"/></span>
         <xsl:text>. </xsl:text>
-        <xsl:choose>
-          <xsl:when test="$site/@date != ''">Edition of <xsl:value-of select="f:format-date($site/@date)"/>.</xsl:when>
-          <xsl:when test="$published">Published <xsl:value-of select="if ($published/@when) then f:format-date($published/@when) else normalize-space($published)"/>.</xsl:when>
-        </xsl:choose>
+        <xsl:value-of select="$cite-after"/>
         <span class="cite-accessed"></span>
       </p>
     </details>

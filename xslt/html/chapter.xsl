@@ -23,6 +23,9 @@
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no"/>
 
+  <!-- Numbering (paragraphs, notes, mentions) uses accumulators over the chapter. -->
+  <xsl:mode use-accumulators="#all"/>
+
   <xsl:template match="/">
     <xsl:apply-templates select="tei:TEI" mode="m:chapter-page"/>
   </xsl:template>

@@ -21,6 +21,9 @@
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
+  <!-- Numbering (paragraphs, notes, mentions) uses accumulators over the chapter. -->
+  <xsl:mode use-accumulators="#all"/>
+
   <xsl:template match="/">
     <xsl:apply-templates select="tei:TEI" mode="m:extract"/>
   </xsl:template>
@@ -52,6 +55,21 @@
     </x:extract>
   </xsl:template>
 
+  <!-- Where a snippet's context comes from: the paragraph; for a mention in a note (notes are not part of the
+       reading text) the note's paragraph or the note. -->
+  <xsl:function name="f:snippet-container" as="element()">
+    <xsl:param name="node" as="element()"/>
+    <xsl:variable name="note" select="$node/ancestor::tei:note[last()]"/>
+    <xsl:sequence select="if ($note) then ($node/ancestor::tei:p[ancestor::tei:note][1], $note)[1]
+                          else (f:text-para($node), $node/ancestor::tei:p[1], $node/ancestor::tei:head[1], $node/..)[1]"/>
+  </xsl:function>
+
+  <!-- The reading-text nodes of every snippet container, computed once per container. -->
+  <xsl:variable name="container-texts" as="map(xs:string, text()*)"
+    select="map:merge(((//tei:text//*[f:is-mention(.)]) | //tei:text//tei:date) ! f:snippet-container(.)
+                      ! map{generate-id(.): f:reading-text-nodes(., 'corrected')}, map{'duplicates': 'use-first'})"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+
   <!-- Where a node is: its paragraph (anchor and number). -->
   <xsl:template name="para">
     <xsl:variable name="p" select="f:text-para(.)"/>
@@ -68,10 +86,7 @@
     <xsl:if test="$note and $note/ancestor::tei:body">
       <xsl:attribute name="note" select="f:note-number($note)"/>
     </xsl:if>
-    <!-- Notes are not part of the reading text, so a mention in a note takes its context from the note. -->
-    <xsl:variable name="container" select="if ($note) then (ancestor::tei:p[ancestor::tei:note][1], $note)[1]
-                                           else (f:text-para(.), ancestor::tei:p[1], ancestor::tei:head[1], ..)[1]"/>
-    <xsl:variable name="snippet" select="f:snippet($container, ., $snippet-width)"/>
+    <xsl:variable name="snippet" select="f:snippet-in($container-texts(generate-id(f:snippet-container(.))), ., $snippet-width)"/>
     <x:before><xsl:value-of select="$snippet[1]"/></x:before>
     <x:hit><xsl:value-of select="$snippet[2]"/></x:hit>
     <x:after><xsl:value-of select="$snippet[3]"/></x:after>

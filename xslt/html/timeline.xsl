@@ -25,13 +25,11 @@
           <xsl:when test="empty($events | $dates)"><p>No dated mentions.</p></xsl:when>
           <xsl:otherwise>
             <ol class="timeline">
-              <!-- Stable order: date, then events before mentions, then reading order. -->
-              <xsl:for-each select="$events | $dates">
+              <!-- By date, events before mentions; xsl:sort is stable, so ties keep the input order: register
+                   order for events, reading order for mentions (extracts are in chapter order). -->
+              <xsl:for-each select="$events, $dates">
                 <xsl:sort select="if (self::x:date) then string(@key) else f:date-key(.)"/>
                 <xsl:sort select="if (self::tei:event) then 0 else 1" data-type="number"/>
-                <xsl:sort select="if (self::x:date) then count(ancestor::x:extract/preceding-sibling::x:extract) else 0" data-type="number"/>
-                <xsl:sort select="if (self::x:date) then count(preceding-sibling::x:date) else 0" data-type="number"/>
-                <xsl:sort select="f:entity-name-or-empty(.)"/>
                 <xsl:apply-templates select="." mode="m:timeline-item"/>
               </xsl:for-each>
             </ol>
@@ -40,11 +38,6 @@
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
-
-  <xsl:function name="f:entity-name-or-empty" as="xs:string">
-    <xsl:param name="item" as="element()"/>
-    <xsl:sequence select="if ($item/self::tei:event) then f:entity-name($item) else ''"/>
-  </xsl:function>
 
   <xsl:template match="x:date" mode="m:timeline-item">
     <li class="tl-mention">
