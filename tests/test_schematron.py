@@ -89,3 +89,15 @@ def test_partial_dates_compare_by_the_days_they_cover():
     assert date_bound("1936", True) == "1936-12-31"
     assert date_bound("1936-02", True) == "1936-02-29"
     assert date_bound("1937-02", True) == "1937-02-28"
+
+
+def test_findings_of_one_rule_are_capped_with_a_count(tmp_path):
+    from editio.schematron import MAX_PER_RULE
+
+    text = (SAMPLE / "chapter-1.xml").read_text(encoding="utf-8")
+    text = text.replace("<head>Chapter One</head>", "<head>Chapter One</head>" + "<p>no id</p>\n" * (MAX_PER_RULE + 50))
+    (tmp_path / "c.xml").write_text(text, encoding="utf-8")
+    (tmp_path / "register.xml").write_bytes((SAMPLE / "register.xml").read_bytes())
+    found = [d for d in check(tmp_path / "c.xml", tmp_path / "register.xml") if d.rule == "p.id"]
+    assert len(found) == MAX_PER_RULE + 1
+    assert found[-1].message.startswith("50 more [p.id] problems")

@@ -285,7 +285,15 @@ class SchematronEngine:
         out = []
         earlier: set[int] = set()
         keep_alive = []  # ids of lxml proxies are only stable while they live
+        alone = len(pattern.rules) == 1
         for rule in pattern.rules:
+            if alone and not rule.lets:  # no earlier rule to defer to: every failing node is this rule's
+                for check in rule.checks:
+                    failing = check.failing(tree, **variables)
+                    out.extend(self._diagnostic(shown, n, check, variables) for n in failing[:MAX_PER_RULE])
+                    if len(failing) > MAX_PER_RULE:
+                        out.append(self._more(shown, out[-1], check, len(failing) - MAX_PER_RULE))
+                return out
             nodes = [n for n in rule.context(tree, **variables) if isinstance(n, etree._Element)]
             keep_alive.append(nodes)
             mine = {id(n) for n in nodes} - earlier
@@ -301,11 +309,18 @@ class SchematronEngine:
                             out.append(self._diagnostic(shown, node, check, local))
             else:
                 for check in rule.checks:
-                    for node in check.failing(tree, **variables):
-                        if id(node) in mine:
-                            out.append(self._diagnostic(shown, node, check, variables))
+                    failing = [n for n in check.failing(tree, **variables) if id(n) in mine]
+                    out.extend(self._diagnostic(shown, n, check, variables) for n in failing[:MAX_PER_RULE])
+                    if len(failing) > MAX_PER_RULE:
+                        out.append(self._more(shown, out[-1], check, len(failing) - MAX_PER_RULE))
             earlier |= mine
         return out
+
+    @staticmethod
+    def _more(path: str, last: Diagnostic, check: Check, count: int) -> Diagnostic:
+        return Diagnostic(path, last.line, last.col, last.severity,
+                          f"{count} more [{check.rule_id}] problems in this file are not listed",
+                          check.rule_id, "fix the ones listed and validate again")
 
     def _diagnostic(self, path: str, node, check: Check, variables) -> Diagnostic:
         parts = []
@@ -325,6 +340,10 @@ class SchematronEngine:
         line = node.sourceline or 0
         col = element_column(path, line, local_qname(node)) if line else 0
         return Diagnostic(path, line, col, check.severity, message, check.rule_id, check.hint)
+
+
+#: Findings of one rule in one file beyond this are summarised, not listed.
+MAX_PER_RULE = 200
 
 
 def _split_union(expr: str) -> list[str]:
