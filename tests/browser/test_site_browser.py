@@ -241,6 +241,7 @@ def _axe(page, origin, names, options="{resultTypes: ['violations']}"):
         page.goto(f"{origin}/{name}")
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(f"axe.run(document, {options})")
+        assert result["passes"], f"axe checked nothing on {name}"
         for v in result["violations"]:
             if v["impact"] in ("serious", "critical"):
                 targets = [n["target"] for n in v["nodes"][:3]]

@@ -195,11 +195,12 @@ def _collect(sheet, diagnostics: list[Diagnostic] | None, fallback: str) -> None
         diagnostics.append(Diagnostic(path or fallback, int(line) if line.isdigit() else 0, 0, WARNING, text, rule))
 
 
-def _run(relative: str, *, xml_text: str, params: dict, diagnostics, fallback: str, text_results=False):
+def _run(relative: str, *, params: dict, diagnostics, fallback: str, xml_text: str | None = None, xdm_node=None,
+         text_results=False):
     from .transform import stylesheet
 
     sheet = stylesheet(relative)
-    out, results = sheet.run(xml_text=xml_text, params=params, text_results=text_results)
+    out, results = sheet.run(xml_text=xml_text, xdm_node=xdm_node, params=params, text_results=text_results)
     _collect(sheet, diagnostics, fallback)
     return out, results
 
@@ -214,13 +215,36 @@ def _params(register: Path | None, ctx: SiteContext, **extra) -> dict:
 
 # -- the public API ---------------------------------------------------------------------------
 
+_chapter_cache: dict[str, tuple[tuple, object]] = {}
+
+
+def _chapter_doc(chapter: Path):
+    """The chapter, safely loaded, line-marked and parsed for Saxon; the last two are kept, since a build asks
+    for a chapter's extract and then its page."""
+    from .transform import parse_text
+
+    try:
+        st = chapter.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None  # load_xml reports it
+    key = str(chapter.resolve())
+    hit = _chapter_cache.get(key)
+    if stamp is not None and hit and hit[0] == stamp:
+        return hit[1]
+    doc = parse_text(_marked_text(load_xml(chapter), chapter))
+    if len(_chapter_cache) >= 2:
+        _chapter_cache.pop(next(iter(_chapter_cache)))
+    _chapter_cache[key] = (stamp, doc)
+    return doc
+
+
 def chapter_page(chapter: Path, register: Path | None, ctx: SiteContext,
                  diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
     """The page of one chapter: ``{"NAME.html": bytes}``. Warnings are appended to ``diagnostics``."""
     chapter = Path(chapter)
-    text = _marked_text(load_xml(chapter), chapter)
     page = page_name(chapter.stem)
-    out, _ = _run("html/chapter.xsl", xml_text=text, diagnostics=diagnostics, fallback=str(chapter),
+    out, _ = _run("html/chapter.xsl", xdm_node=_chapter_doc(chapter), diagnostics=diagnostics, fallback=str(chapter),
                   params=_params(register, ctx, page=page, stem=chapter.stem))
     return {page: out.encode("utf-8")}
 
@@ -233,8 +257,7 @@ def chapter_extract(chapter: Path, diagnostics: list[Diagnostic] | None = None) 
     the chapter file, so a build can cache it by the file's hash.
     """
     chapter = Path(chapter)
-    text = _marked_text(load_xml(chapter), chapter)
-    out, _ = _run("html/extract.xsl", xml_text=text, diagnostics=diagnostics, fallback=str(chapter),
+    out, _ = _run("html/extract.xsl", xdm_node=_chapter_doc(chapter), diagnostics=diagnostics, fallback=str(chapter),
                   params={"page": page_name(chapter.stem), "stem": chapter.stem})
     return out.encode("utf-8")
 
@@ -250,6 +273,9 @@ def edition_pages(register: Path | None, extracts: list[bytes], ctx: SiteContext
     """
     parsed = [parse_bytes(x, "extract").getroot() for x in extracts]
     parsed.sort(key=lambda x: (natural_key(x.get("order") or x.get("stem") or ""), x.get("stem") or ""))
+    for later in parsed[1:]:  # only the first chapter's header is used (about, index): keep the input small
+        for header in later.findall(f"{{{TEI_NS}}}teiHeader"):
+            later.remove(header)
     wrapper = etree.Element(f"{{{EXTRACT_NS}}}edition", nsmap={"x": EXTRACT_NS})
     wrapper.extend(parsed)
     pages_wanted = "guidelines.html" if not (extra_pages and "guidelines.html" in extra_pages) else ""

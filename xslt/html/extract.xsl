@@ -29,7 +29,7 @@
   </xsl:template>
 
   <xsl:template match="tei:TEI" mode="m:extract">
-    <x:extract stem="{$stem}" page="{$page}" order="{(tei:text/tei:body/tei:div[1]/@n, $stem)[1]}"
+    <x:extract stem="{$stem}" page="{$page}" order="{$stem}"
                title="{f:chapter-title(.)}" e:file="{@e:file}">
       <xsl:copy-of select="tei:teiHeader"/>
       <!-- One x:mention per entry pointed at (a group reference may point at several). -->
