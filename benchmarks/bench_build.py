@@ -53,11 +53,14 @@ def _tree_rss_kb(root_pid: int) -> int:
     return total
 
 
+PYTHON = sys.executable
+
+
 def measure(args: list[str], cwd: Path) -> tuple[float, float, str]:
     """(wall seconds, peak MB of the process tree, the summary line) of ``editio ARGS``."""
     env = dict(os.environ, CI="true")
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "editio", *args], cwd=cwd, env=env,
+    proc = subprocess.Popen([PYTHON, "-m", "editio", *args], cwd=cwd, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0
     while proc.poll() is None:
@@ -76,7 +79,11 @@ def main() -> None:
     ap.add_argument("--chapters", type=int, default=1000)
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--skip-pdf", action="store_true", help="leave out the HTML+PDF case")
+    ap.add_argument("--python", default=sys.executable,
+                    help="the Python whose editio to time (e.g. a venv with a wheel: a stable snapshot)")
     args = ap.parse_args()
+    global PYTHON
+    PYTHON = args.python
 
     edition = args.out / f"build-{args.chapters}"
     if not (edition / "edition.toml").is_file():

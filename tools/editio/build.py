@@ -210,7 +210,76 @@ def _hash(*parts: bytes | str) -> str:
 
 
 def _hash_file(path: Path) -> str:
-    return _hash(path.read_bytes())
+    return _STATS.digest(path)
+
+
+class StatCache:
+    """Content hashes of files by (inode, size, mtime, ctime), so unchanged files are not read again.
+
+    Kept beside the output (``.site.stat-cache.json``), not in it: it is
+    machine-local and only ever saves work. An entry is used only if every
+    stat field still matches; inputs changed less than :attr:`RACY` seconds
+    before they were hashed are not remembered, because a second save within
+    the file system's timestamp granularity could keep the same stat fields.
+    """
+
+    RACY = 2.0
+
+    def __init__(self):
+        self.path: Path | None = None
+        self.entries: dict[str, list] = {}
+        self.dirty = False
+
+    def load(self, path: Path) -> None:
+        self.path, self.entries, self.dirty = path, {}, False
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") == MANIFEST_FORMAT and isinstance(data.get("entries"), dict):
+                self.entries = data["entries"]
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    @staticmethod
+    def _stamp(st: os.stat_result) -> list:
+        return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+    def digest(self, path: Path, data: bytes | None = None) -> str:
+        """The hash of the file at ``path`` (of ``data``, if the caller has already read it)."""
+        key = str(path)
+        st = os.stat(path)
+        stamp = self._stamp(st)
+        entry = self.entries.get(key)
+        if data is None and isinstance(entry, list) and entry[:4] == stamp:
+            return entry[4]
+        digest = _hash(path.read_bytes() if data is None else data)
+        if time.time() - st.st_mtime > self.RACY:
+            self.entries[key] = stamp + [digest]
+            self.dirty = True
+        return digest
+
+    def remember(self, folder: Path, files: dict[str, str]) -> None:
+        """Record files editio itself has just written into ``folder`` (``{rel: hash}``)."""
+        for rel, digest in files.items():
+            path = folder / rel
+            try:
+                self.entries[str(path)] = self._stamp(os.stat(path)) + [digest]
+            except OSError:
+                continue
+        self.dirty = True
+
+    def save(self) -> None:
+        if not (self.dirty and self.path):
+            return
+        tmp = self.path.with_name(self.path.name + f".{os.getpid()}")
+        try:
+            tmp.write_text(json.dumps({"format": MANIFEST_FORMAT, "entries": self.entries}), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+_STATS = StatCache()
 
 
 def _tree_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
@@ -259,13 +328,26 @@ class Settings:
 
 @dataclass
 class Source:
-    """One TEI input file, read once."""
+    """One TEI input file: hashed (through the stat cache), read only when its bytes are needed."""
 
     name: str  # file stem: chapter pages, texts and TEI copies are named after it
     path: Path
-    data: bytes
     digest: str
     kind: str = "chapter"  # or "register"
+    _data: bytes | None = None
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            try:
+                data = self.path.read_bytes()
+            except OSError as exc:
+                raise usage_error(self.path, f"cannot read file: {exc.strerror or exc}", "io.unreadable") from None
+            if _hash(data) != self.digest:
+                raise usage_error(self.path, "the file changed while the edition was being built", "build.changed",
+                                  "run the build again")
+            self._data = data
+        return self._data
 
 
 def _settings(edition: Edition, out: str | Path | None, reading: str | None,
@@ -294,10 +376,9 @@ def _read_sources(edition: Edition, known_kinds: dict, known_digests: dict) -> l
     sources, seen = [], {}
     for path in edition.files:
         try:
-            data = path.read_bytes()
+            src = Source(path.stem, path, _STATS.digest(path))
         except OSError as exc:
             raise usage_error(path, f"cannot read file: {exc.strerror or exc}", "io.unreadable") from None
-        src = Source(path.stem, path, data, _hash(data))
         if src.name in seen:
             raise usage_error(path, f"two input files are both named {path.name!r} ({seen[src.name]} and {path})",
                               "build.duplicate-name", "output files are named after the input file; rename one")
@@ -305,7 +386,7 @@ def _read_sources(edition: Edition, known_kinds: dict, known_digests: dict) -> l
         if known_digests.get(src.name) == src.digest and known_kinds.get(src.name) in ("chapter", "register"):
             src.kind = known_kinds[src.name]
         else:
-            src.kind = "register" if is_register(parse_bytes(data, str(path))) else "chapter"
+            src.kind = "register" if is_register(parse_bytes(src.data, str(path))) else "chapter"
         sources.append(src)
     registers = [s for s in sources if s.kind == "register"]
     if len(registers) > 1:
@@ -323,9 +404,11 @@ def _check_output(settings: Settings, sources: list[Source]) -> None:
     if out == root or out in root.parents:
         raise usage_error(out, "the output folder would contain the whole edition", "build.output",
                           "set 'output' in edition.toml to a subfolder such as site")
-    for s in sources:
-        if out in s.path.resolve().parents:
-            raise usage_error(out, f"the output folder contains the input {s.path}", "build.output",
+    folders = {s.path.parent for s in sources}
+    for folder in folders:
+        real = folder.resolve()
+        if real == out or out in real.parents:
+            raise usage_error(out, f"the output folder contains inputs ({folder})", "build.output",
                               "choose an output folder that holds no TEI sources")
     if out.exists() and not out.is_dir():
         raise usage_error(out, "the output exists and is not a folder", "build.output", "remove it or choose another --out")
@@ -489,6 +572,10 @@ class _Runner:
 
 # -- staging, locking, swapping ------------------------------------------------------------
 
+def _stat_cache_path(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.stat-cache.json"
+
+
 @contextmanager
 def _locked(out_dir: Path):
     """Hold ``.NAME.lock`` beside the output for the whole build (released by the OS on kill)."""
@@ -558,8 +645,16 @@ class _Stage:
     """The staging folder: files are written or hard-linked into it, with their hashes recorded."""
 
     def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
         self.dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
         os.chmod(self.dir, 0o755)
+        self.written: dict[str, str] = {}
+
+    def publish(self) -> None:
+        """Swap the staging folder in as the output and remember the hashes of its files."""
+        _swap_in(self.dir, self.out_dir)
+        # stat only now: deleting the previous output changed the ctime of files linked from it
+        _STATS.remember(self.out_dir, self.written)
 
     def _target(self, rel: str) -> Path:
         p = self.dir / rel
@@ -567,15 +662,20 @@ class _Stage:
         return p
 
     def write(self, rel: str, data: bytes) -> str:
-        self._target(rel).write_bytes(data)
-        return _hash(data)
+        """Write a new file; returns its hash."""
+        target = self._target(rel)
+        target.write_bytes(data)
+        digest = self.written[rel] = _hash(data)
+        return digest
 
-    def link(self, rel: str, src: Path) -> None:
+    def link(self, rel: str, src: Path, digest: str) -> None:
+        """Take an unchanged file from the previous output (a hard link: files are never changed in place)."""
         dst = self._target(rel)
         try:
             os.link(src, dst)
         except OSError:
             shutil.copyfile(src, dst)
+        self.written[rel] = digest
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -652,8 +752,10 @@ def build(root: str | Path | None = None, *, out: str | Path | None = None, read
     result = BuildResult(out_dir=settings.out_dir, shard=shard)
     try:
         with _locked(settings.out_dir):
+            _STATS.load(_stat_cache_path(settings.out_dir))
             previous = {} if force else _load_manifest(settings.out_dir)
             _Build(edition, settings, previous, shard, progress, result).run(jobs)
+            _STATS.save()
     finally:
         progress.close()
     result.warnings = sorted(set(result.warnings))
@@ -804,8 +906,8 @@ class _Build:
                 for s in mine:
                     entry = entries[s.name] = {}
                     for unit, files in sorted(reused.get(s.name, {}).items()):
-                        for rel, (_, src) in files.items():
-                            stage.link(rel, src)
+                        for rel, (digest, src) in files.items():
+                            stage.link(rel, src, digest)
                         entry[unit] = old_chapters[s.name][unit]
                     for unit, files in sorted(fresh.get(s.name, {}).items()):
                         entry[unit] = {"key": keys[s.name, unit],
@@ -816,8 +918,8 @@ class _Build:
                 self.result.rebuilt = sorted(fresh)
                 self.result.reused = sorted(mine_names - set(fresh))
                 if pdf_unit is not None:
-                    for rel, (_, src) in pdf_reused.items():
-                        stage.link(rel, src)
+                    for rel, (digest, src) in pdf_reused.items():
+                        stage.link(rel, src, digest)
                 elif pdf_key is not None:
                     rel = self.settings.config.pdf_name
                     pdf_unit = {"key": pdf_key, "files": {rel: stage.write(rel, pdf_bytes)},
@@ -843,7 +945,7 @@ class _Build:
                 t = time.perf_counter()
                 self.progress.stage("publishing", 0)
                 _pause()
-                _swap_in(stage.dir, self.settings.out_dir)
+                stage.publish()
                 self._timed("swap", t)
             except BaseException:
                 stage.discard()
@@ -926,7 +1028,9 @@ def merge(parts: list[str | Path], root: str | Path | None = None, *, out: str |
     result = BuildResult(out_dir=settings.out_dir)
     try:
         with _locked(settings.out_dir):
+            _STATS.load(_stat_cache_path(settings.out_dir))
             _merge_locked(edition, settings, paths, manifests, progress, result)
+            _STATS.save()
     finally:
         progress.close()
     result.warnings = sorted(set(result.warnings))
@@ -968,16 +1072,16 @@ def _merge_locked(edition, settings, parts, manifests, progress, result):
                     if files is None:
                         raise usage_error(p, f"files of chapter {name!r} are missing or changed", "merge.damaged",
                                           "rebuild this part")
-                    for rel, (_, src) in files.items():
-                        stage.link(rel, src)
+                    for rel, (digest, src) in files.items():
+                        stage.link(rel, src, digest)
                     result.warnings.extend(_warnings_of(unit) or [])
                 entries[name] = entry
             if m.get("pdf"):
                 files = _verified(p, m["pdf"].get("files"))
                 if files is None:
                     raise usage_error(p, "the PDF of this part is missing or changed", "merge.damaged")
-                for rel, (_, src) in files.items():
-                    stage.link(rel, src)
+                for rel, (digest, src) in files.items():
+                    stage.link(rel, src, digest)
                 pdf_unit = m["pdf"]
                 result.warnings.extend(_warnings_of(pdf_unit) or [])
             progress.step(str(p))
@@ -998,7 +1102,7 @@ def _merge_locked(edition, settings, parts, manifests, progress, result):
         progress.stage("edition pages", 0)
         manifest = _assemble(stage, manifest, sources, register, ctx, result)
         stage.write(MANIFEST, _dump(manifest))
-        _swap_in(stage.dir, settings.out_dir)
+        stage.publish()
     except BaseException:
         stage.discard()
         raise
