@@ -25,18 +25,21 @@
   <xsl:function name="f:hidden-in-reading" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
     <xsl:param name="reading" as="xs:string"/>
-    <xsl:sequence select="exists($el/(self::tei:note | self::tei:teiHeader | self::tei:figDesc))
-      or ($reading = 'corrected' and exists($el/(self::tei:sic[parent::tei:choice] | self::tei:orig[parent::tei:choice]
-                                                | self::tei:abbr[parent::tei:choice] | self::tei:surplus | self::tei:del)))
-      or ($reading = 'printed' and exists($el/(self::tei:corr | self::tei:reg | self::tei:expan | self::tei:supplied)))"/>
+    <!-- name tests on strings, not axis steps: this runs for every element of every paragraph -->
+    <xsl:variable name="n" select="local-name($el)"/>
+    <xsl:sequence select="namespace-uri($el) = 'http://www.tei-c.org/ns/1.0' and (
+      $n = ('note', 'teiHeader', 'figDesc')
+      or ($reading = 'corrected' and ($n = ('surplus', 'del')
+                                      or ($n = ('sic', 'orig', 'abbr') and local-name($el/..) = 'choice')))
+      or ($reading = 'printed' and $n = ('corr', 'reg', 'expan', 'supplied')))"/>
   </xsl:function>
 
   <!-- The text nodes of $container that belong to $reading (the same selection as f:plain-text). -->
   <xsl:function name="f:reading-text-nodes" as="text()*">
     <xsl:param name="container" as="element()"/>
     <xsl:param name="reading" as="xs:string"/>
-    <xsl:variable name="outer" select="$container/ancestor-or-self::*"/>
-    <xsl:sequence select="$container//text()[not((ancestor::* except $outer)[f:hidden-in-reading(., $reading)])]"/>
+    <!-- set difference, not a per-text-node ancestor test: linear, and this runs for every paragraph -->
+    <xsl:sequence select="$container//text() except $container//*[f:hidden-in-reading(., $reading)]//text()"/>
   </xsl:function>
 
   <!-- The string up to its last space ("a b c" → "a b"); the whole string if it has none. -->

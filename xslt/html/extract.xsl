@@ -66,8 +66,8 @@
 
   <!-- The reading-text nodes of every snippet container, computed once per container. -->
   <xsl:variable name="container-texts" as="map(xs:string, text()*)"
-    select="map:merge(((//tei:text//*[f:is-mention(.)]) | //tei:text//tei:date) ! f:snippet-container(.)
-                      ! map{generate-id(.): f:reading-text-nodes(., 'corrected')}, map{'duplicates': 'use-first'})"
+    select="map:merge(((//tei:text//*[f:is-mention(.)]) | //tei:text//tei:date) / f:snippet-container(.)
+                      ! map{generate-id(.): f:reading-text-nodes(., 'corrected')})"
     xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
 
   <!-- Where a node is: its paragraph (anchor and number). -->
