@@ -498,6 +498,10 @@ def render(job: Job) -> Rendered:
     return Rendered(job.name, out, warnings)
 
 
+def render_batch(jobs: list[Job]) -> list[Rendered]:
+    return [render(j) for j in jobs]
+
+
 def render_pdf(edition: Edition) -> tuple[bytes, list[Diagnostic]]:
     """The PDF of the whole edition and its warnings (a job of its own, so it runs beside the chapters)."""
     from . import pdf
@@ -536,6 +540,13 @@ def _ctx_fingerprint(ctx) -> str:
         return _hash(repr(ctx))
 
 
+def _worker_init() -> None:
+    """Ctrl-C is the main process's to handle (it stops the pool and keeps the previous output)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class _Runner:
     """Runs jobs in this process (-j 1) or in a pool of spawned processes (-j N)."""
 
@@ -547,7 +558,8 @@ class _Runner:
         if self.pool is None:
             import multiprocessing
 
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_worker_init)
         return self.pool
 
     def submit_pdf(self, edition: Edition, parallel: bool):
@@ -556,11 +568,16 @@ class _Runner:
         return None
 
     def map(self, jobs: list[Job]):
-        """Yield each job's Rendered as it completes."""
+        """Yield each job's Rendered as it completes.
+
+        Jobs go to the workers in batches: fewer round trips, and the site
+        context the page jobs share is pickled once per batch, not per job.
+        """
         if self.jobs > 1 and len(jobs) > 1:
-            futures = [self._pool().submit(render, j) for j in jobs]
+            size = max(1, min(20, len(jobs) // (self.jobs * 4)))
+            futures = [self._pool().submit(render_batch, jobs[i:i + size]) for i in range(0, len(jobs), size)]
             for f in as_completed(futures):
-                yield f.result()
+                yield from f.result()
         else:
             for j in jobs:
                 yield render(j)
