@@ -16,6 +16,7 @@ import pytest
 
 from conftest import REPO, SAMPLE, run_editio
 from editio import build as buildmod
+from editio import outputdir
 from editio.build import MANIFEST, InvalidEdition, build, merge
 from editio.diagnostics import EditioError
 
@@ -249,7 +250,7 @@ def test_merge_refuses_incomplete_or_mismatched_parts(edition):
 
 def test_without_atomic_exchange_the_two_rename_swap_works(edition, monkeypatch):
     build(edition)
-    monkeypatch.setattr(buildmod, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(outputdir, "_exchange", lambda a, b: False)
     edit(edition / "tei" / "ch-0001.xml", "travelled to", "sailed to")
     assert build(edition).rebuilt == ["ch-0001"]
     assert "sailed to" in (edition / "site" / "text" / "ch-0001.txt").read_text(encoding="utf-8")
@@ -308,7 +309,7 @@ def test_ctrl_c_leaves_the_previous_site_and_no_staging_folder(edition, monkeypa
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(buildmod, "_swap_in", interrupted)
+    monkeypatch.setattr(outputdir, "_swap_in", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(edition)
     assert snapshot(edition / "site") == good and leftovers(edition) == []

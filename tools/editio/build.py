@@ -1,65 +1,50 @@
-"""Build orchestration: validate, transform, and swap a complete new output in atomically.
-
-How a build keeps the previous output safe
-------------------------------------------
-Everything is written into a staging folder beside the output
-(``.site.tmp-XXXX`` for ``site/``). Only when the staging folder is complete
-is it swapped in: on Linux with ``renameat2(RENAME_EXCHANGE)``, which
-exchanges the two folders in one atomic step; elsewhere with two renames
-(``site`` -> ``.site.old-XXXX``, staging -> ``site``). A kill between those two
-renames leaves ``.site.old-XXXX`` complete, and the next build renames it back
-before doing anything else. An error, Ctrl-C or ``kill -9`` at any other
-moment leaves the previous output as it was; leftover staging folders are
-removed by the next build. A lock file (``.site.lock``) keeps two builds of
-the same output from running at once.
+"""Build orchestration: validate, transform what changed, and publish a complete new output atomically.
 
 Incremental builds
 ------------------
 The output holds its own build state in ``.editio/``: ``manifest.json`` (the
 content hash of every input, of editio itself -- version, stylesheets,
-schema, code -- and of every output file) and ``extracts/`` (per-chapter
-summaries the edition-wide pages are made from). Because the state lives
-inside the output, it is swapped in together with it and always describes
-exactly the files beside it. A chapter whose key (its hash, the register's,
-the settings', editio's) is unchanged is not transformed again: its files
-are hard-linked from the previous output after their hashes are checked. A
-corrupt or foreign manifest, or a file that no longer matches its hash,
-means that part is rebuilt -- never reused wrongly. When nothing changed at
-all the output is left untouched.
+schema, Python code -- and of every output file) and ``extracts/``
+(per-chapter summaries the edition-wide pages are made from). Because the
+state lives inside the output, it is swapped in together with it
+(:mod:`editio.outputdir`) and always describes exactly the files beside it.
+
+Each chapter's work is split in units with a key: its extract and text (the
+chapter's hash) and its page (also the register's hash and the site context,
+which holds every chapter's title). A unit whose key is unchanged is not
+made again: its files are hard-linked from the previous output after their
+hashes are checked (through a stat cache, so unchanged files are not read). A
+corrupt or foreign manifest, or a file that no longer matches its hash, means
+that unit is rebuilt -- never reused wrongly. When nothing changed at all the
+output is left untouched. Validation is cached as one verdict keyed by the
+hashes of all inputs.
 
 Shards
 ------
 ``build(shard=(K, N))`` renders the K-th of N disjoint parts of the chapters
-(chapter pages, extracts and texts; the PDF in part 1) into a part folder;
-validation still sees the whole edition. :func:`merge` assembles the parts
-with the edition-wide pages, assets and TEI copies into exactly the bytes a
-full build makes (both go through :func:`_assemble`).
+(every N-th chapter from the K-th: pages, extracts and texts; the PDF in part 1)
+into a part folder; validation still sees the whole edition. :func:`merge`
+assembles the parts with the edition-wide pages, assets and TEI copies into
+exactly the bytes a full build makes (both go through :func:`_assemble`).
 """
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
-import errno
-import fcntl
-import hashlib
 import json
 import os
 import re
-import shutil
-import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .config import OUTPUTS, READINGS, Config
-from .diagnostics import (EXIT_INVALID, EXIT_USAGE, ERROR, Diagnostic, EditioError, Report, WARNING,
-                          usage_error)
+from .diagnostics import EXIT_INVALID, EXIT_USAGE, ERROR, Diagnostic, EditioError, Report, usage_error
 from .edition import Edition, is_register
+from .outputdir import STATS, Stage, hash_bytes, hash_file, locked, stat_cache_path
+from .progress import Progress
 from .resources import data_dir
 from .xmlload import parse_bytes
 
@@ -72,7 +57,7 @@ EXTRACTS = f"{STATE_DIR}/extracts"
 DELAY_ENV = "EDITIO_BUILD_DELAY"
 
 
-# -- results and progress ----------------------------------------------------------------
+# -- results ----------------------------------------------------------------
 
 @dataclass
 class BuildResult:
@@ -111,184 +96,21 @@ class InvalidEdition(EditioError):
         self.report = report
 
 
-class Progress:
-    """Receives progress events; the default prints nothing. See :func:`progress_for`."""
-
-    def stage(self, name: str, total: int = 0) -> None:
-        """A stage starts; ``total`` steps follow (0 = no steps)."""
-
-    def step(self, label: str = "") -> None:
-        """One step of the current stage is done."""
-
-    def note(self, message: str) -> None:
-        """A detail only shown with --verbose."""
-
-    def close(self) -> None:
-        """The build ended (successfully or not)."""
-
-
-class PlainProgress(Progress):
-    """One line per stage (and per step when verbose): for CI logs and pipes."""
-
-    def __init__(self, stream=None, verbose: bool = False):
-        self.stream = stream or sys.stderr
-        self.verbose = verbose
-        self.total = 0
-        self.done = 0
-
-    def stage(self, name, total=0):
-        self.total, self.done = total, 0
-        print(f"editio: {name}" + (f" ({total})" if total else ""), file=self.stream, flush=True)
-
-    def step(self, label=""):
-        self.done += 1
-        if self.verbose and label:
-            print(f"  [{self.done}/{self.total}] {label}", file=self.stream, flush=True)
-
-    def note(self, message):
-        if self.verbose:
-            print(f"  {message}", file=self.stream, flush=True)
-
-
-class RichProgress(Progress):
-    """A rich progress bar on a terminal."""
-
-    def __init__(self, verbose: bool = False):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
-
-        self.verbose = verbose
-        self.console = Console(stderr=True)
-        self.bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                       console=self.console, transient=True)
-        self.bar.start()
-        self.task = None
-
-    def stage(self, name, total=0):
-        if self.task is not None:
-            self.bar.update(self.task, completed=self.bar.tasks[-1].total or 0)
-        self.task = self.bar.add_task(name, total=total or 1)
-
-    def step(self, label=""):
-        if self.task is not None:
-            self.bar.advance(self.task)
-        if self.verbose and label:
-            self.console.log(label)
-
-    def note(self, message):
-        if self.verbose:
-            self.console.log(message)
-
-    def close(self):
-        self.bar.stop()
-
-
-def progress_for(quiet: bool = False, verbose: bool = False) -> Progress:
-    """A bar on a terminal, plain lines in CI (``CI=true``) or when not a TTY, nothing when quiet."""
-    if quiet:
-        return Progress()
-    if sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1"):
-        return RichProgress(verbose)
-    return PlainProgress(verbose=verbose)
-
-
 def _pause() -> None:
     delay = os.environ.get(DELAY_ENV)
     if delay:
         time.sleep(float(delay))
 
 
-# -- hashing -------------------------------------------------------------------------------
-
-def _hash(*parts: bytes | str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for p in parts:
-        b = p.encode() if isinstance(p, str) else p
-        h.update(len(b).to_bytes(8, "little"))
-        h.update(b)
-    return h.hexdigest()
-
-
-def _hash_file(path: Path) -> str:
-    return _STATS.digest(path)
-
-
-class StatCache:
-    """Content hashes of files by (inode, size, mtime, ctime), so unchanged files are not read again.
-
-    Kept beside the output (``.site.stat-cache.json``), not in it: it is
-    machine-local and only ever saves work. An entry is used only if every
-    stat field still matches; inputs changed less than :attr:`RACY` seconds
-    before they were hashed are not remembered, because a second save within
-    the file system's timestamp granularity could keep the same stat fields.
-    """
-
-    RACY = 2.0
-
-    def __init__(self):
-        self.path: Path | None = None
-        self.entries: dict[str, list] = {}
-        self.dirty = False
-
-    def load(self, path: Path) -> None:
-        self.path, self.entries, self.dirty = path, {}, False
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") == MANIFEST_FORMAT and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
-        except (OSError, ValueError, AttributeError):
-            pass
-
-    @staticmethod
-    def _stamp(st: os.stat_result) -> list:
-        return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-
-    def digest(self, path: Path, data: bytes | None = None) -> str:
-        """The hash of the file at ``path`` (of ``data``, if the caller has already read it)."""
-        key = str(path)
-        st = os.stat(path)
-        stamp = self._stamp(st)
-        entry = self.entries.get(key)
-        if data is None and isinstance(entry, list) and entry[:4] == stamp:
-            return entry[4]
-        digest = _hash(path.read_bytes() if data is None else data)
-        if time.time() - st.st_mtime > self.RACY:
-            self.entries[key] = stamp + [digest]
-            self.dirty = True
-        return digest
-
-    def remember(self, folder: Path, files: dict[str, str]) -> None:
-        """Record files editio itself has just written into ``folder`` (``{rel: hash}``)."""
-        for rel, digest in files.items():
-            path = folder / rel
-            try:
-                self.entries[str(path)] = self._stamp(os.stat(path)) + [digest]
-            except OSError:
-                continue
-        self.dirty = True
-
-    def save(self) -> None:
-        if not (self.dirty and self.path):
-            return
-        tmp = self.path.with_name(self.path.name + f".{os.getpid()}")
-        try:
-            tmp.write_text(json.dumps({"format": MANIFEST_FORMAT, "entries": self.entries}), encoding="utf-8")
-            os.replace(tmp, self.path)
-            self.dirty = False
-        except OSError:
-            tmp.unlink(missing_ok=True)
-
-
-_STATS = StatCache()
-
+# -- fingerprints -------------------------------------------------------------------------------
 
 def _tree_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
     h = []
     for p in sorted(folder.rglob("*")):
         if p.is_file() and p.suffix in suffixes and "__pycache__" not in p.parts:
             h.append(p.relative_to(folder).as_posix())
-            h.append(_hash_file(p))
-    return _hash(*h)
+            h.append(hash_file(p))
+    return hash_bytes(*h)
 
 
 _TOOL_FP: str | None = None
@@ -299,7 +121,7 @@ def tool_fingerprint() -> str:
     global _TOOL_FP
     if _TOOL_FP is None:
         pkg = Path(__file__).resolve().parent
-        _TOOL_FP = _hash(__version__, _tree_digest(data_dir("xslt"), (".xsl", ".css", ".js", ".typ", ".woff2", ".svg")),
+        _TOOL_FP = hash_bytes(__version__, _tree_digest(data_dir("xslt"), (".xsl", ".css", ".js", ".typ", ".woff2", ".svg")),
                          _tree_digest(data_dir("schema"), (".rng", ".sch")), _tree_digest(pkg, (".py",)))
     return _TOOL_FP
 
@@ -323,7 +145,7 @@ class Settings:
 
     def fingerprint(self) -> str:
         data = {k: v for k, v in dataclasses.asdict(self.config).items() if k not in ("root", "output", "inputs")}
-        return _hash(json.dumps(data, sort_keys=True, default=str), os.environ.get("SOURCE_DATE_EPOCH", ""))
+        return hash_bytes(json.dumps(data, sort_keys=True, default=str), os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
 @dataclass
@@ -343,7 +165,7 @@ class Source:
                 data = self.path.read_bytes()
             except OSError as exc:
                 raise usage_error(self.path, f"cannot read file: {exc.strerror or exc}", "io.unreadable") from None
-            if _hash(data) != self.digest:
+            if hash_bytes(data) != self.digest:
                 raise usage_error(self.path, "the file changed while the edition was being built", "build.changed",
                                   "run the build again")
             self._data = data
@@ -376,7 +198,7 @@ def _read_sources(edition: Edition, known_kinds: dict, known_digests: dict) -> l
     sources, seen = [], {}
     for path in edition.files:
         try:
-            src = Source(path.stem, path, _STATS.digest(path))
+            src = Source(path.stem, path, STATS.digest(path))
         except OSError as exc:
             raise usage_error(path, f"cannot read file: {exc.strerror or exc}", "io.unreadable") from None
         if src.name in seen:
@@ -443,7 +265,7 @@ def _verified(out_dir: Path, files: object) -> dict[str, tuple[str, Path]] | Non
         if not isinstance(rel, str) or ".." in Path(rel).parts or Path(rel).is_absolute():
             return None
         try:
-            if _hash_file(p) != digest:
+            if hash_file(p) != digest:
                 return None
         except OSError:
             return None
@@ -535,9 +357,9 @@ def _ctx_fingerprint(ctx) -> str:
     if ctx is None:
         return ""
     try:
-        return _hash(json.dumps(dataclasses.asdict(ctx), sort_keys=True, default=str))
+        return hash_bytes(json.dumps(dataclasses.asdict(ctx), sort_keys=True, default=str))
     except TypeError:
-        return _hash(repr(ctx))
+        return hash_bytes(repr(ctx))
 
 
 def _worker_init() -> None:
@@ -588,115 +410,6 @@ class _Runner:
 
 
 # -- staging, locking, swapping ------------------------------------------------------------
-
-def _stat_cache_path(out_dir: Path) -> Path:
-    return out_dir.parent / f".{out_dir.name}.stat-cache.json"
-
-
-@contextmanager
-def _locked(out_dir: Path):
-    """Hold ``.NAME.lock`` beside the output for the whole build (released by the OS on kill)."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = out_dir.parent / f".{out_dir.name}.lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise usage_error(out_dir, "another editio build is writing this output right now", "build.locked",
-                              "wait for it to finish") from None
-        _recover(out_dir)
-        yield
-    finally:
-        os.close(fd)
-
-
-def _recover(out_dir: Path) -> None:
-    """Undo what a killed build left behind: restore a half-swapped output, delete staging folders."""
-    parent, name = out_dir.parent, out_dir.name
-    olds = sorted(parent.glob(f".{name}.old-*"))
-    if not out_dir.exists() and olds:
-        os.rename(olds[-1], out_dir)  # killed between the two renames of the fallback swap
-        olds = olds[:-1]
-    for stale in olds + sorted(parent.glob(f".{name}.tmp-*")):
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths (Linux renameat2); False if the system cannot."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
-def _swap_in(staging: Path, out_dir: Path) -> None:
-    """Make ``staging`` the output; the previous output is deleted only after."""
-    if not out_dir.exists():
-        os.rename(staging, out_dir)
-        return
-    if _exchange(staging, out_dir):
-        shutil.rmtree(staging)  # now holds the previous output
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    os.rmdir(old)
-    os.rename(out_dir, old)
-    os.rename(staging, out_dir)
-    shutil.rmtree(old)
-
-
-class _Stage:
-    """The staging folder: files are written or hard-linked into it, with their hashes recorded."""
-
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir
-        self.dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-        os.chmod(self.dir, 0o755)
-        self.written: dict[str, str] = {}
-
-    def publish(self) -> None:
-        """Swap the staging folder in as the output and remember the hashes of its files."""
-        _swap_in(self.dir, self.out_dir)
-        # stat only now: deleting the previous output changed the ctime of files linked from it
-        _STATS.remember(self.out_dir, self.written)
-
-    def _target(self, rel: str) -> Path:
-        p = self.dir / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        return p
-
-    def write(self, rel: str, data: bytes) -> str:
-        """Write a new file; returns its hash."""
-        target = self._target(rel)
-        target.write_bytes(data)
-        digest = self.written[rel] = _hash(data)
-        return digest
-
-    def link(self, rel: str, src: Path, digest: str) -> None:
-        """Take an unchanged file from the previous output (a hard link: files are never changed in place)."""
-        dst = self._target(rel)
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copyfile(src, dst)
-        self.written[rel] = digest
-
-    def discard(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
-
 
 # -- the build -----------------------------------------------------------------------------
 
@@ -768,11 +481,11 @@ def build(root: str | Path | None = None, *, out: str | Path | None = None, read
     edition, settings = _settings(Edition.load(root), out, reading, outputs)
     result = BuildResult(out_dir=settings.out_dir, shard=shard)
     try:
-        with _locked(settings.out_dir):
-            _STATS.load(_stat_cache_path(settings.out_dir))
+        with locked(settings.out_dir):
+            STATS.load(stat_cache_path(settings.out_dir))
             previous = {} if force else _load_manifest(settings.out_dir)
             _Build(edition, settings, previous, shard, progress, result).run(jobs)
-            _STATS.save()
+            STATS.save()
     finally:
         progress.close()
     result.warnings = sorted(set(result.warnings))
@@ -803,9 +516,9 @@ class _Build:
         tool, sfp = tool_fingerprint(), self.settings.fingerprint()
         inputs = {s.name: s.digest for s in sources}
         listed = [f"{k}={v}" for k, v in sorted(inputs.items())]
-        all_key = _hash(tool, sfp, *listed)
+        all_key = hash_bytes(tool, sfp, *listed)
         _pause()
-        validation = _validate(sources, _hash(tool, *listed), prev, self.progress, self.result)
+        validation = _validate(sources, hash_bytes(tool, *listed), prev, self.progress, self.result)
         self._timed("validate", t)
 
         register = next((s for s in sources if s.kind == "register"), None)
@@ -814,7 +527,7 @@ class _Build:
         mine_names = {s.name for s in mine}
         old_chapters = prev.get("chapters", {})
         old_titles = prev.get("titles") if isinstance(prev.get("titles"), dict) else {}
-        pdf_key = _hash(all_key, "pdf") if self.want_pdf else None
+        pdf_key = hash_bytes(all_key, "pdf") if self.want_pdf else None
         pdf_reused = _reuse(self.old_dir, prev.get("pdf"), pdf_key) if pdf_key else None
 
         runner = _Runner(jobs)
@@ -833,7 +546,7 @@ class _Build:
             for s in chapters:
                 what = []
                 if self.want_html:
-                    k = keys[s.name, "extract"] = _hash(tool, s.digest, "extract")
+                    k = keys[s.name, "extract"] = hash_bytes(tool, s.digest, "extract")
                     old = old_titles.get(s.name)
                     if s.name in mine_names:
                         files = _reuse(self.old_dir, old_chapters.get(s.name, {}).get("extract"), k)
@@ -847,7 +560,7 @@ class _Build:
                     else:
                         what.append("extract")  # another part's chapter: only its title is needed here
                 if self.want_text and s.name in mine_names:
-                    k = keys[s.name, "text"] = _hash(tool, sfp, s.digest, "text")
+                    k = keys[s.name, "text"] = hash_bytes(tool, sfp, s.digest, "text")
                     files = _reuse(self.old_dir, old_chapters.get(s.name, {}).get("text"), k)
                     if files is not None:
                         reused.setdefault(s.name, {})["text"] = files
@@ -872,9 +585,9 @@ class _Build:
             if self.want_html:
                 ctx = _site_context(self.edition, chapters, register,
                                     {n: titles[n]["title"] for n in titles})
-                base = _hash(tool, sfp, _ctx_fingerprint(ctx), register.digest if register else "")
+                base = hash_bytes(tool, sfp, _ctx_fingerprint(ctx), register.digest if register else "")
                 for s in mine:
-                    k = keys[s.name, "page"] = _hash(base, s.digest, "page")
+                    k = keys[s.name, "page"] = hash_bytes(base, s.digest, "page")
                     files = _reuse(self.old_dir, old_chapters.get(s.name, {}).get("page"), k)
                     if files is not None:
                         reused.setdefault(s.name, {})["page"] = files
@@ -916,7 +629,7 @@ class _Build:
                 self._timed("pdf", t)
                 self.result.rebuilt_parts.append("pdf")
 
-            stage = _Stage(self.settings.out_dir)
+            stage = Stage(self.settings.out_dir)
             try:
                 t = time.perf_counter()
                 entries: dict[str, dict] = {}
@@ -993,7 +706,7 @@ def _guidelines(sources: list[Source], ctx) -> dict[str, bytes] | None:
     return {"guidelines.html": render_page(sample, lang=getattr(ctx, "language", "en") or "en")}
 
 
-def _assemble(stage: _Stage, manifest: dict, sources: list[Source], register: Source | None, ctx,
+def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Source | None, ctx,
               result: BuildResult) -> dict:
     """Add what the whole edition shares (TEI copies, edition-wide pages, assets); return the site's manifest."""
     files: dict[str, str] = {}
@@ -1044,10 +757,10 @@ def merge(parts: list[str | Path], root: str | Path | None = None, *, out: str |
     edition, settings = _settings(edition, out, first["settings"].get("reading"), first["settings"].get("outputs"))
     result = BuildResult(out_dir=settings.out_dir)
     try:
-        with _locked(settings.out_dir):
-            _STATS.load(_stat_cache_path(settings.out_dir))
-            _merge_locked(edition, settings, paths, manifests, progress, result)
-            _STATS.save()
+        with locked(settings.out_dir):
+            STATS.load(stat_cache_path(settings.out_dir))
+            _mergelocked(edition, settings, paths, manifests, progress, result)
+            STATS.save()
     finally:
         progress.close()
     result.warnings = sorted(set(result.warnings))
@@ -1055,7 +768,7 @@ def merge(parts: list[str | Path], root: str | Path | None = None, *, out: str |
     return result
 
 
-def _merge_locked(edition, settings, parts, manifests, progress, result):
+def _mergelocked(edition, settings, parts, manifests, progress, result):
     first = manifests[0]
     sources = _read_sources(edition, first["kinds"], first["inputs"])
     _check_output(settings, sources)
@@ -1078,7 +791,7 @@ def _merge_locked(edition, settings, parts, manifests, progress, result):
         raise usage_error(parts[0], f"no part holds chapter(s) {', '.join(missing[:5])}", "merge.incomplete",
                           f"merge all {n} parts")
     register = next((s for s in sources if s.kind == "register"), None)
-    stage = _Stage(settings.out_dir)
+    stage = Stage(settings.out_dir)
     try:
         progress.stage("merging parts", len(parts))
         entries, pdf_unit = {}, None

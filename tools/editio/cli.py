@@ -158,7 +158,8 @@ def build(out, reading, no_html, no_pdf, no_text, jobs, shard, force, root, quie
     end, so a failed or interrupted build leaves the previous output as it
     was. Chapters that did not change are not transformed again.
     """
-    from .build import InvalidEdition, build as run_build, parse_shard, progress_for
+    from .build import InvalidEdition, build as run_build, parse_shard
+    from .progress import progress_for
     from .config import load_config
 
     outputs = None
@@ -191,7 +192,8 @@ def merge(parts, out, root, quiet, verbose):
     The result is byte for byte what `editio build` makes. The parts must be
     built from the same sources, settings and editio as the edition here.
     """
-    from .build import merge as run_merge, progress_for
+    from .build import merge as run_merge
+    from .progress import progress_for
 
     result = run_merge(list(parts), root, out=out, progress=progress_for(quiet, verbose))
     _print_build_result(result, quiet, verbose)
