@@ -276,6 +276,20 @@ def test_chapter_page_with_assets_is_at_most_150_kb(any_site):
         assert len(any_site.files[page]) + assets <= 150 * 1024
 
 
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+@pytest.mark.skipif(not VNU.exists() or not shutil.which("java"),
+                    reason="HTML VALIDATION SKIPPED: needs java and `npm install --no-save vnu-jar` at the repo root")
+def test_every_page_is_valid_html5_for_the_nu_html_checker(sample_site, hostile_site, real_site):
+    import subprocess
+
+    pages = [s.root / name for s in (sample_site, hostile_site, real_site) for name in s.html]
+    res = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *map(str, pages)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0 and not res.stderr.strip(), res.stderr[:3000]
+
+
 # -- safety -----------------------------------------------------------------------------------
 
 def test_unsafe_urls_are_dropped_everywhere(hostile_site):
@@ -287,7 +301,7 @@ def test_unsafe_urls_are_dropped_everywhere(hostile_site):
             for attr, value in el.attrib.items():
                 assert not attr.lower().startswith("on"), f"event handler attribute {attr}"
     chapter = hostile_site.html["chapter-hostile.html"]
-    assert chapter.xpath("//a[text()='https']/@href") == ['https://example.org/a?b=1&c="2"']
+    assert chapter.xpath("//a[text()='https']/@href") == ["https://example.org/a?b=1&c=%222%22"]
     assert chapter.xpath("//a[text()='mail']/@href") == ["mailto:someone@example.org"]
     assert chapter.xpath("//a[text()='relative']/@href") == ["#p2"]
 

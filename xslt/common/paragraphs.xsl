@@ -9,7 +9,7 @@
 
   <!-- Running counts computed in one pass over each document (xsl:number per node would be quadratic). -->
   <xsl:accumulator name="f:para-count" as="xs:integer" initial-value="0">
-    <xsl:accumulator-rule match="tei:p[ancestor::tei:body][not(ancestor::tei:note)]" select="$value + 1"/>
+    <xsl:accumulator-rule match="tei:p[ancestor::tei:body][not(ancestor::tei:note | ancestor::tei:floatingText)]" select="$value + 1"/>
   </xsl:accumulator>
   <xsl:accumulator name="f:note-count" as="xs:integer" initial-value="0">
     <xsl:accumulator-rule match="tei:note[ancestor::tei:body][not(ancestor::tei:note)]" select="$value + 1"/>
@@ -30,7 +30,7 @@
   <!-- True for the paragraphs of the reading text (numbered, citable). -->
   <xsl:function name="f:is-text-para" as="xs:boolean">
     <xsl:param name="p" as="element()"/>
-    <xsl:sequence select="exists($p/self::tei:p[ancestor::tei:body][not(ancestor::tei:note)])"/>
+    <xsl:sequence select="exists($p/self::tei:p[ancestor::tei:body][not(ancestor::tei:note | ancestor::tei:floatingText)])"/>
   </xsl:function>
 
   <!-- The number of a note of the text, counted through the whole body (notes inside notes are not counted). -->
@@ -48,7 +48,7 @@
   <!-- The paragraph of the reading text a node belongs to, if any. -->
   <xsl:function name="f:text-para" as="element(tei:p)?">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="($node/ancestor-or-self::tei:p[ancestor::tei:body][not(ancestor::tei:note)])[1]"/>
+    <xsl:sequence select="($node/ancestor-or-self::tei:p[f:is-text-para(.)])[1]"/>
   </xsl:function>
 
 </xsl:stylesheet>

@@ -16,9 +16,8 @@
       <xsl:with-param name="rule" select="'html.unhandled'"/>
       <xsl:with-param name="message" select="'no web template for &lt;' || local-name() || '&gt;; its text is shown without markup'"/>
     </xsl:call-template>
-    <span class="tei-{local-name()}">
-      <xsl:apply-templates/>
-    </span>
+    <!-- Its text only: unknown markup could hold block content where HTML allows only phrasing. -->
+    <span class="tei-{local-name()}"><xsl:value-of select="f:plain-text(., 'corrected')"/></span>
   </xsl:template>
 
   <!-- Elements outside the TEI namespace are foreign to the schema: warn and keep their text. -->
@@ -37,13 +36,15 @@
     <xsl:apply-templates/>
   </xsl:template>
 
+  <!-- A division with a heading of its own is a section; one whose heading is the page title is a div. -->
   <xsl:template match="tei:div">
-    <section class="div{@type ! (' div-' || .)}">
+    <xsl:element name="{if (tei:head[not(. is f:title-head(.))]) then 'section' else 'div'}">
+      <xsl:attribute name="class" select="'div' || @type ! (' div-' || .)"/>
       <xsl:if test="@xml:id">
         <xsl:attribute name="id" select="@xml:id"/>
       </xsl:if>
       <xsl:apply-templates/>
-    </section>
+    </xsl:element>
   </xsl:template>
 
   <!-- Headings: level from the nesting of divisions (the page title is h1, so a chapter's own head is h1 too). -->
@@ -96,7 +97,7 @@
     <span class="pb" role="note">
       <xsl:choose>
         <xsl:when test="@facs and f:safe-url($facs)">
-          <a href="{$facs}">[p. <xsl:value-of select="@n"/>]</a>
+          <a href="{iri-to-uri($facs)}">[p. <xsl:value-of select="@n"/>]</a>
         </xsl:when>
         <xsl:otherwise>
           <xsl:if test="@facs">
@@ -141,7 +142,7 @@
   <!-- Images are linked, not embedded: an embedded outside image would be a request that leaves the site. -->
   <xsl:template match="tei:graphic">
     <xsl:choose>
-      <xsl:when test="f:safe-url(@url)"><a class="graphic" href="{@url}">[image]</a></xsl:when>
+      <xsl:when test="f:safe-url(@url)"><a class="graphic" href="{iri-to-uri(@url)}">[image]</a></xsl:when>
       <xsl:otherwise><xsl:call-template name="t:unsafe-url"><xsl:with-param name="attr" select="@url"/></xsl:call-template></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -161,7 +162,7 @@
     <xsl:choose>
       <xsl:when test="not(@target) or $in-link"><xsl:apply-templates/></xsl:when>
       <xsl:when test="f:safe-url(@target)">
-        <a href="{$url}"><xsl:apply-templates/><xsl:if test="self::tei:ptr"><xsl:value-of select="@target"/></xsl:if></a>
+        <a href="{iri-to-uri($url)}"><xsl:apply-templates/><xsl:if test="self::tei:ptr"><xsl:value-of select="@target"/></xsl:if></a>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="t:unsafe-url"><xsl:with-param name="attr" select="@target"/></xsl:call-template>

@@ -35,7 +35,7 @@
       <xsl:call-template name="t:unsafe-url"><xsl:with-param name="attr" select="@ref"/></xsl:call-template>
     </xsl:if>
     <xsl:variable name="href" select="if ($entry) then f:entity-href($entry)
-                                      else if ($safe and f:url-scheme(@ref) = ('http', 'https')) then normalize-space(@ref)
+                                      else if ($safe and f:url-scheme(@ref) = ('http', 'https')) then iri-to-uri(normalize-space(@ref))
                                       else ()"/>
     <span class="mention" data-type="{$kind}">
       <xsl:choose>

@@ -90,7 +90,7 @@
               <xsl:variable name="url" select="f:authority-url(.)"/>
               <xsl:if test="position() gt 1">, </xsl:if>
               <xsl:choose>
-                <xsl:when test="exists($url)"><a href="{$url}"><xsl:value-of select="f:authority-label(.)"/></a></xsl:when>
+                <xsl:when test="exists($url)"><a href="{iri-to-uri($url)}"><xsl:value-of select="f:authority-label(.)"/></a></xsl:when>
                 <xsl:otherwise>
                   <xsl:if test="matches(normalize-space(.), '^[A-Za-z][A-Za-z0-9+.\-]*:') and not(f:safe-url(normalize-space(.)))">
                     <xsl:call-template name="t:warn">
