@@ -394,6 +394,18 @@ def test_rebuild_keeps_the_pdf_made_by_another_command(tmp_path):
     assert not (out / "stale.html").exists()
 
 
+def test_without_a_register_mentions_are_plain_text_with_a_warning(tmp_path):
+    src = tmp_path / "ed"
+    src.mkdir()
+    shutil.copy(SAMPLE / "chapter-1.xml", src)
+    site = _build(src, tmp_path / "site")
+    chapter = site.html["chapter-1.html"]
+    assert not chapter.xpath("//a[starts-with(@href, 'persons.html#')]")
+    assert chapter.xpath("//span[@class='unresolved'][. = 'Smith']")
+    assert {d.rule for d in site.warnings} == {"html.unresolved-ref"}
+    assert "no persons" in site.html["persons.html"].text_content()
+
+
 def test_extract_lists_mentions_notes_and_dates_of_a_chapter():
     x = etree.fromstring(chapter_extract(SAMPLE / "chapter-1.xml"))
     ns = {"x": "urn:editio:extract"}

@@ -35,7 +35,7 @@
         </xsl:if>
         <section aria-labelledby="about-resp">
           <h2 id="about-resp">Responsibility</h2>
-          <dl>
+          <dl class="entry-data">
             <xsl:for-each select="$fd/tei:titleStmt/tei:author">
               <dt>Author</dt><dd><xsl:value-of select="normalize-space(.)"/></dd>
             </xsl:for-each>
