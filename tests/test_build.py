@@ -313,3 +313,25 @@ def test_ctrl_c_leaves_the_previous_site_and_no_staging_folder(edition, monkeypa
     with pytest.raises(KeyboardInterrupt):
         build(edition)
     assert snapshot(edition / "site") == good and leftovers(edition) == []
+
+
+def test_an_input_edited_during_the_build_is_not_published_half_old(edition, monkeypatch):
+    build(edition)
+    good = snapshot(edition / "site")
+    chapter = edition / "tei" / "ch-0001.xml"
+    edit(chapter, "travelled to", "sailed to")
+    original = buildmod.render
+
+    def render_then_edit(job):
+        rendered = original(job)
+        if "sailed to" in chapter.read_text(encoding="utf-8"):
+            edit(chapter, "sailed to", "rowed to")  # the editor saves again mid-build
+        return rendered
+
+    monkeypatch.setattr(buildmod, "render", render_then_edit)
+    with pytest.raises(EditioError, match="changed while the edition was being built"):
+        build(edition)
+    assert snapshot(edition / "site") == good
+    monkeypatch.undo()
+    build(edition)
+    assert "rowed to" in (edition / "site" / "text" / "ch-0001.txt").read_text(encoding="utf-8")

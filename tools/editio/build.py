@@ -104,25 +104,38 @@ def _pause() -> None:
 
 # -- fingerprints -------------------------------------------------------------------------------
 
-def _tree_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
+def _tree_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
     h = []
     for p in sorted(folder.rglob("*")):
-        if p.is_file() and p.suffix in suffixes and "__pycache__" not in p.parts:
+        if p.is_file() and (suffixes is None or p.suffix in suffixes) and "__pycache__" not in p.parts:
             h.append(p.relative_to(folder).as_posix())
             h.append(hash_file(p))
     return hash_bytes(*h)
+
+
+def _library_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("saxonche", "typst", "lxml"):
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=none")
+    return " ".join(found)
 
 
 _TOOL_FP: str | None = None
 
 
 def tool_fingerprint() -> str:
-    """A hash of editio itself: version, stylesheets, schema and Python code."""
+    """A hash of editio itself: version, stylesheets and assets, schema, Python code, and the
+    versions of the libraries that transform (saxonche, typst, lxml)."""
     global _TOOL_FP
     if _TOOL_FP is None:
         pkg = Path(__file__).resolve().parent
-        _TOOL_FP = hash_bytes(__version__, _tree_digest(data_dir("xslt"), (".xsl", ".css", ".js", ".typ", ".woff2", ".svg")),
-                         _tree_digest(data_dir("schema"), (".rng", ".sch")), _tree_digest(pkg, (".py",)))
+        _TOOL_FP = hash_bytes(__version__, _library_versions(), _tree_digest(data_dir("xslt")),
+                              _tree_digest(data_dir("schema")), _tree_digest(pkg, (".py",)))
     return _TOOL_FP
 
 
@@ -219,6 +232,18 @@ def _read_sources(edition: Edition, known_kinds: dict, known_digests: dict) -> l
                           "add the chapters' TEI files to tei/")
     sources.sort(key=lambda s: (s.kind != "chapter", natural_key(s.name), s.name))
     return sources
+
+
+def _unchanged_since_read(sources: list[Source]) -> None:
+    """Refuse to publish if an input was edited while the build ran (its outputs may be of either version)."""
+    for s in sources:
+        try:
+            same = STATS.digest(s.path) == s.digest
+        except OSError:
+            same = False
+        if not same:
+            raise usage_error(s.path, "the file changed while the edition was being built", "build.changed",
+                              "run the build again (the previous output is unchanged)")
 
 
 def _check_output(settings: Settings, sources: list[Source]) -> None:
@@ -675,6 +700,7 @@ class _Build:
                 t = time.perf_counter()
                 self.progress.stage("publishing", 0)
                 _pause()
+                _unchanged_since_read(sources)
                 stage.publish()
                 self._timed("swap", t)
             except BaseException:

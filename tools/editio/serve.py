@@ -105,7 +105,12 @@ class Preview:
 
         with self._lock:
             try:
-                result = build(self.root, outputs=self.outputs)
+                try:
+                    result = build(self.root, outputs=self.outputs)
+                except EditioError as exc:
+                    if not any(d.rule == "build.changed" for d in exc.diagnostics):
+                        raise
+                    result = build(self.root, outputs=self.outputs)  # saved again mid-build: once more
             except InvalidEdition as exc:
                 errors = [d.format() + (f"\n  how to fix: {d.hint}" if d.hint else "") for d in exc.report.errors]
             except EditioError as exc:
