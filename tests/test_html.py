@@ -443,6 +443,30 @@ def test_cli_missing_input_is_a_usage_error(tmp_path):
     assert not (tmp_path / "site").exists()
 
 
+# -- stylesheet conventions -------------------------------------------------------------------
+
+XSL = "http://www.w3.org/1999/XSL/Transform"
+SHEETS = sorted((REPO / "xslt" / "html").glob("*.xsl")) + sorted((REPO / "xslt" / "common").glob("*.xsl"))
+
+
+@pytest.mark.parametrize("sheet", SHEETS, ids=lambda p: p.name)
+def test_stylesheet_starts_with_a_purpose_comment_and_documents_typed_params(sheet):
+    root = etree.parse(str(sheet)).getroot()
+    first = root.getprevious() if root.getprevious() is not None else next(iter(root), None)
+    assert isinstance(first, etree._Comment) and first.text.strip(), f"{sheet.name}: no purpose comment"
+    for param in root.findall(f"{{{XSL}}}param"):
+        assert param.get("as"), f"{sheet.name}: xsl:param {param.get('name')} has no type"
+        comment = param.getprevious()
+        assert isinstance(comment, etree._Comment), f"{sheet.name}: xsl:param {param.get('name')} is undocumented"
+    for fn in root.findall(f"{{{XSL}}}function"):
+        assert fn.get("name").startswith("f:"), f"{sheet.name}: function {fn.get('name')} lacks the f: prefix"
+
+
+def test_no_disable_output_escaping_anywhere():
+    for sheet in SHEETS:
+        assert "disable-output-escaping" not in sheet.read_text("utf-8"), sheet.name
+
+
 # -- shared XSLT functions --------------------------------------------------------------------
 
 SAFE_URLS = [

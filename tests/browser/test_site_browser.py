@@ -101,9 +101,13 @@ def page(browser, origin):
     ctx = _context(browser, origin, blocked)
     pg = ctx.new_page()
     pg.blocked = blocked
+    errors = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     yield pg
     ctx.close()
     assert blocked.urls == [], f"requests left the site: {blocked.urls}"
+    assert errors == [], f"JavaScript errors: {errors}"
 
 
 def _chapter(site: Path) -> str:
