@@ -302,7 +302,7 @@ def _verified(out_dir: Path, files: object) -> dict[str, tuple[str, Path]] | Non
 
 @dataclass
 class Job:
-    """Work on one chapter: ``what`` is any of "extract", "text", "page"."""
+    """Work on one chapter: ``what`` is any of "title", "extract", "text", "page"."""
 
     name: str
     path: Path
@@ -319,6 +319,7 @@ class Rendered:
     name: str
     files: dict[str, dict[str, bytes]]  # unit ("extract", "text", "page") -> {rel: bytes}
     warnings: list[Diagnostic] = field(default_factory=list)
+    title: str | None = None
 
 
 def extract_path(name: str) -> str:
@@ -329,6 +330,7 @@ def render(job: Job) -> Rendered:
     """Run one job. Stylesheets are compiled once per process and reused for every job."""
     out: dict[str, dict[str, bytes]] = {}
     warnings: list[Diagnostic] = []
+    title = chapter_title(job.path) if "title" in job.what else None
     if "extract" in job.what:
         from . import html
 
@@ -342,7 +344,7 @@ def render(job: Job) -> Rendered:
 
         out["page"] = html.chapter_page(job.path, job.register, job.ctx, warnings)
     _pause()
-    return Rendered(job.name, out, warnings)
+    return Rendered(job.name, out, warnings, title)
 
 
 def render_batch(jobs: list[Job]) -> list[Rendered]:
@@ -366,12 +368,19 @@ def _html_module():
     return html
 
 
-def title_of_extract(data: bytes, name: str) -> str:
-    return parse_bytes(data, extract_path(name)).getroot().get("title") or name
+def chapter_title(path: Path) -> str:
+    """A chapter's title as the web edition shows it (xslt/text/title.xsl: far cheaper than its extract)."""
+    from lxml import etree
+
+    from .transform import stylesheet
+    from .xmlload import load_xml
+
+    text = etree.tostring(load_xml(path), encoding="unicode")  # Saxon only sees what the safe loader read
+    return stylesheet("text/title.xsl").run(xml_text=text)[0].strip() or path.stem
 
 
 def _site_context(edition: Edition, chapters: list[Source], register: Source | None, titles: dict[str, str]):
-    """The html SiteContext: settings plus every chapter's title (from its extract) in reading order."""
+    """The html SiteContext: settings plus every chapter's title, in reading order."""
     html = _html_module()
     infos = [html.ChapterInfo(stem=s.name, title=titles[s.name], page=html.page_name(s.name)) for s in chapters]
     header = parse_bytes(chapters[0].data, str(chapters[0].path))
@@ -561,68 +570,51 @@ class _Build:
             need_pdf = pdf_key is not None and pdf_reused is None
             pdf_future = runner.submit_pdf(self.edition, parallel=need_pdf)
 
-            # Phase 1: extracts (chapter titles and edition-wide data) and texts; page keys need the titles.
+            # Phase 1: every chapter's title (cheap), for the site context that chapter pages show.
             keys: dict[tuple[str, str], str] = {}
-            reused: dict[str, dict[str, dict]] = {}
-            fresh: dict[str, dict[str, dict[str, bytes]]] = {}
-            warnings: dict[tuple[str, str], list[Diagnostic]] = {}
             titles: dict[str, dict] = {}
-            first: list[Job] = []
-            for s in chapters:
-                what = []
-                if self.want_html:
-                    k = keys[s.name, "extract"] = hash_bytes(tool, s.digest, "extract")
+            ctx = None
+            if self.want_html:
+                first: list[Job] = []
+                for s in chapters:
+                    k = keys[s.name, "title"] = hash_bytes(tool, s.digest, "title")
                     old = old_titles.get(s.name)
-                    if s.name in mine_names:
-                        files = _reuse(self.old_dir, old_chapters.get(s.name, {}).get("extract"), k)
-                        if files is not None and isinstance(old, dict) and old.get("key") == k:
-                            reused.setdefault(s.name, {})["extract"] = files
-                            titles[s.name] = old
-                        else:
-                            what.append("extract")
-                    elif isinstance(old, dict) and old.get("key") == k and isinstance(old.get("title"), str):
+                    if isinstance(old, dict) and old.get("key") == k and isinstance(old.get("title"), str):
                         titles[s.name] = old
                     else:
-                        what.append("extract")  # another part's chapter: only its title is needed here
-                if self.want_text and s.name in mine_names:
-                    k = keys[s.name, "text"] = hash_bytes(tool, sfp, s.digest, "text")
-                    files = _reuse(self.old_dir, old_chapters.get(s.name, {}).get("text"), k)
-                    if files is not None:
-                        reused.setdefault(s.name, {})["text"] = files
-                    else:
-                        what.append("text")
-                if what:
-                    first.append(Job(s.name, s.path, tuple(what), self.settings.reading))
-            self.progress.stage("extracting chapters", len(first))
-            for r in runner.map(first):
-                if "extract" in r.files:
-                    (data,) = r.files["extract"].values()
-                    titles[r.name] = {"key": keys[r.name, "extract"], "title": title_of_extract(data, r.name)}
-                for unit, files in r.files.items():
-                    if r.name in mine_names:
-                        fresh.setdefault(r.name, {})[unit] = files
-                        warnings[r.name, unit] = [w for w in r.warnings]
-                self.progress.step(r.name)
+                        first.append(Job(s.name, s.path, ("title",)))
+                self.progress.stage("reading chapter titles", len(first))
+                for r in runner.map(first):
+                    titles[r.name] = {"key": keys[r.name, "title"], "title": r.title}
+                    self.progress.step(r.name)
+                ctx = _site_context(self.edition, chapters, register, {n: t["title"] for n, t in titles.items()})
 
-            # Phase 2: chapter pages, which show every chapter's title (navigation, contents).
-            ctx = None
+            # Phase 2: this build's chapters: extract (edition-wide data), text and page, where changed.
+            page_base = hash_bytes(tool, sfp, _ctx_fingerprint(ctx), register.digest if register else "")
+            reused: dict[str, dict[str, dict]] = {}
+            fresh: dict[str, dict[str, dict[str, bytes]]] = {}
+            warnings: dict[str, list[Diagnostic]] = {}
             second: list[Job] = []
-            if self.want_html:
-                ctx = _site_context(self.edition, chapters, register,
-                                    {n: titles[n]["title"] for n in titles})
-                base = hash_bytes(tool, sfp, _ctx_fingerprint(ctx), register.digest if register else "")
-                for s in mine:
-                    k = keys[s.name, "page"] = hash_bytes(base, s.digest, "page")
-                    files = _reuse(self.old_dir, old_chapters.get(s.name, {}).get("page"), k)
+            for s in mine:
+                wanted = {"text": hash_bytes(tool, sfp, s.digest, "text")} if self.want_text else {}
+                if self.want_html:
+                    wanted["extract"] = hash_bytes(tool, s.digest, "extract")
+                    wanted["page"] = hash_bytes(page_base, s.digest, "page")
+                what = []
+                for unit, k in wanted.items():
+                    keys[s.name, unit] = k
+                    files = _reuse(self.old_dir, old_chapters.get(s.name, {}).get(unit), k)
                     if files is not None:
-                        reused.setdefault(s.name, {})["page"] = files
+                        reused.setdefault(s.name, {})[unit] = files
                     else:
-                        second.append(Job(s.name, s.path, ("page",), register=register.path if register else None,
-                                          ctx=ctx))
+                        what.append(unit)
+                if what:
+                    second.append(Job(s.name, s.path, tuple(sorted(what)), self.settings.reading,
+                                      register.path if register else None, ctx if "page" in what else None))
             self.progress.stage("transforming chapters", len(second))
             for r in runner.map(second):
-                fresh.setdefault(r.name, {})["page"] = r.files["page"]
-                warnings[r.name, "page"] = r.warnings
+                fresh[r.name] = r.files
+                warnings[r.name] = r.warnings
                 self.progress.step(r.name)
             self._timed("transform", t)
 
@@ -664,10 +656,11 @@ class _Build:
                         for rel, (digest, src) in files.items():
                             stage.link(rel, src, digest)
                         entry[unit] = old_chapters[s.name][unit]
-                    for unit, files in sorted(fresh.get(s.name, {}).items()):
+                    for i, (unit, files) in enumerate(sorted(fresh.get(s.name, {}).items())):
+                        # a job's warnings name their file and line; they are kept with its first unit
                         entry[unit] = {"key": keys[s.name, unit],
                                        "files": {rel: stage.write(rel, data) for rel, data in sorted(files.items())},
-                                       "warnings": _warning_dicts(warnings.get((s.name, unit), []))}
+                                       "warnings": _warning_dicts(warnings.get(s.name, []) if i == 0 else [])}
                     for unit in entry.values():
                         self.result.warnings.extend(_warnings_of(unit) or [])
                 self.result.rebuilt = sorted(fresh)

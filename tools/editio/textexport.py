@@ -14,13 +14,23 @@ _T = f"{{{TEI_NS}}}"
 #: Block elements that become one paragraph of the text.
 _BLOCKS = {_T + "head", _T + "p"}
 #: Elements whose content is never part of the reading text.
-_SKIP = {_T + "note", _T + "teiHeader"}
-#: In a <choice>, the child shown by each reading (first match wins).
-_CHOICE = {
-    "corrected": (_T + "corr", _T + "reg", _T + "expan"),
-    "diplomatic": (_T + "sic", _T + "orig", _T + "abbr"),
+_NEVER = {_T + "note", _T + "teiHeader", _T + "figDesc"}
+#: Elements each reading leaves out (the same rules as the web edition's reading switch).
+_LEFT_OUT = {
+    "corrected": {_T + "surplus", _T + "del"},
+    "diplomatic": {_T + "corr", _T + "reg", _T + "expan", _T + "supplied"},
 }
+#: Left out of the corrected reading only inside a <choice> (a lone <sic> is still the text).
+_LEFT_OUT_IN_CHOICE = {"corrected": {_T + "sic", _T + "orig", _T + "abbr"}, "diplomatic": set()}
 _SPACE = re.compile(r"\s+")
+
+
+def _hidden(el, reading: str) -> bool:
+    tag = el.tag
+    if tag in _NEVER or tag in _LEFT_OUT[reading]:
+        return True
+    parent = el.getparent()
+    return tag in _LEFT_OUT_IN_CHOICE[reading] and parent is not None and parent.tag == _T + "choice"
 
 
 def _check_reading(reading: str) -> None:
@@ -34,20 +44,11 @@ def _inline_text(el, reading: str, out: list[str]) -> None:
     if el.text:
         out.append(el.text)
     for child in el:
-        tag = child.tag if isinstance(child.tag, str) else None
-        if tag is None or tag in _SKIP:
-            pass  # comments, PIs and notes carry no reading text
-        elif tag == _T + "choice":
-            for wanted in _CHOICE[reading]:
-                pick = child.find(wanted)
-                if pick is not None:
-                    _inline_text(pick, reading, out)
-                    break
-        elif tag == _T + "supplied" and reading == "diplomatic":
-            pass  # words the editors supplied are not in the printed text
-        elif tag == _T + "lb":
+        if not isinstance(child.tag, str):
+            pass  # comments and processing instructions carry no text
+        elif child.tag == _T + "lb":
             out.append(" ")
-        else:
+        elif not _hidden(child, reading):
             _inline_text(child, reading, out)
         if child.tail:
             out.append(child.tail)
@@ -61,7 +62,7 @@ def chapter_blocks(tree, reading: str = "corrected") -> list[str]:
         return []
     blocks = []
     for el in body.iter(*_BLOCKS):
-        if any(a.tag in _SKIP or a.tag in _BLOCKS for a in el.iterancestors()):
+        if any(a.tag in _NEVER or a.tag in _BLOCKS for a in el.iterancestors()):
             continue  # a head inside a note, or a block nested in another block
         parts: list[str] = []
         _inline_text(el, reading, parts)
