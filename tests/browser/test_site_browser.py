@@ -263,3 +263,22 @@ def test_dark_mode_keeps_enough_contrast(page, origin, site):
     page.emulate_media(color_scheme="dark")
     names = [_chapter(site), "persons.html", "timeline.html"]
     assert _axe(page, origin, names, "{runOnly: ['color-contrast'], resultTypes: ['violations']}") == []
+
+
+def test_keyboard_focus_is_visible(page, origin, site):
+    page.goto(f"{origin}/{_chapter(site)}")
+    page.locator("main .mention > a").first.focus()
+    page.keyboard.press("Tab")  # keyboard-driven focus, so :focus-visible applies
+    style = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+                                    return [s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
+    assert style[0] != "none" and style[1] >= 2
+
+
+def test_print_stylesheet_hides_navigation_and_tools(page, origin, site):
+    page.goto(f"{origin}/{_chapter(site)}")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-nav").is_visible()
+    assert not page.locator(".tools").is_visible()
+    assert not page.locator("details.cite").first.is_visible()
+    assert page.locator("div.para p").first.is_visible()
+    assert page.locator(".pnum").first.is_visible()
