@@ -102,7 +102,11 @@
     <xsl:variable name="anchor" select="f:para-anchor(.)"/>
     <div class="para" id="{$anchor}">
       <a class="pnum" href="#{$anchor}" title="Link to paragraph {$n}"><span class="vh">Paragraph </span><xsl:value-of select="$n"/></a>
-      <p><xsl:apply-templates/></p>
+      <!-- HTML's p may hold only phrasing content; a TEI p with a list, table or verse inside becomes a div. -->
+      <xsl:element name="{if (f:has-blocks(.)) then 'div' else 'p'}">
+        <xsl:if test="f:has-blocks(.)"><xsl:attribute name="class" select="'p'"/></xsl:if>
+        <xsl:apply-templates/>
+      </xsl:element>
       <xsl:call-template name="t:cite">
         <xsl:with-param name="n" select="$n"/>
         <xsl:with-param name="anchor" select="$anchor"/>

@@ -56,10 +56,17 @@
   </xsl:template>
 
   <xsl:template match="tei:p">
-    <p>
+    <xsl:element name="{if (f:has-blocks(.)) then 'div' else 'p'}">
+      <xsl:if test="f:has-blocks(.)"><xsl:attribute name="class" select="'p'"/></xsl:if>
       <xsl:apply-templates/>
-    </p>
+    </xsl:element>
   </xsl:template>
+
+  <!-- True if a TEI element holds content that becomes an HTML block (list, table, verse, block quotation, figure). -->
+  <xsl:function name="f:has-blocks" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="exists($el/(tei:list | tei:table | tei:lg | tei:quote[tei:p | tei:lg] | tei:cit[tei:quote[tei:p | tei:lg]] | tei:figure))"/>
+  </xsl:function>
 
   <xsl:template match="tei:hi">
     <xsl:variable name="rend" select="tokenize(lower-case(@rend))"/>
@@ -88,6 +95,9 @@
   </xsl:template>
   <xsl:template match="tei:quote | tei:cit">
     <blockquote class="{local-name()}"><xsl:apply-templates/></blockquote>
+  </xsl:template>
+  <xsl:template match="tei:cit[not(tei:quote[tei:p | tei:lg])]" priority="1">
+    <span class="cit"><xsl:apply-templates/></span>
   </xsl:template>
 
   <xsl:template match="tei:lb"><br/></xsl:template>

@@ -117,18 +117,18 @@
   <xsl:template match="e:edition" mode="m:introduction">
     <xsl:variable name="header" select="f:lead-header(.)"/>
     <xsl:variable name="encoding" select="$header/tei:encodingDesc"/>
-    <xsl:text>= Introduction&#10;&#10;</xsl:text>
+    <xsl:value-of select="f:part-start('Introduction', 'part-introduction') || '= Introduction&#10;&#10;'"/>
     <xsl:if test="$header/tei:profileDesc/tei:abstract or $encoding/tei:projectDesc">
       <xsl:text>== The edition&#10;&#10;</xsl:text>
       <xsl:apply-templates select="$header/tei:profileDesc/tei:abstract, $encoding/tei:projectDesc" mode="m:prose"/>
     </xsl:if>
-    <xsl:variable name="sources" select="$header/tei:fileDesc/tei:sourceDesc"/>
-    <xsl:if test="$sources/*">
+    <xsl:variable name="source-desc" select="$header/tei:fileDesc/tei:sourceDesc"/>
+    <xsl:if test="$source-desc/*">
       <xsl:text>== The source&#10;&#10;</xsl:text>
-      <xsl:for-each select="$sources/tei:bibl">
+      <xsl:for-each select="$source-desc/tei:bibl">
         <xsl:value-of select="f:src(.) || 'The text is edited from ' || f:bibl(.) || '\.&#10;&#10;'"/>
       </xsl:for-each>
-      <xsl:apply-templates select="$sources/(* except tei:bibl)" mode="m:prose"/>
+      <xsl:apply-templates select="$source-desc/(* except tei:bibl)" mode="m:prose"/>
     </xsl:if>
     <xsl:if test="$encoding/tei:editorialDecl">
       <xsl:text>== Editorial principles&#10;&#10;</xsl:text>

@@ -50,10 +50,11 @@
     <xsl:variable name="mentions" select="f:indexed-mentions(.)"/>
     <xsl:variable name="edition-lang" select="substring-before((normalize-space(@language)[.], 'en')[1] || '-', '-')"/>
     <xsl:if test="exists($mentions)">
-      <xsl:text>= Index&#10;&#10;#set text(size: 9.5pt, hyphenate: false)&#10;#columns(2, gutter: 6mm)[&#10;</xsl:text>
+      <xsl:value-of select="f:part-start('Index', 'part-index')"/>
+      <xsl:text>= Index&#10;&#10;#set text(size: 9.5pt, hyphenate: false)&#10;#columns(2, gutter: 6mm)[&#10;#index-sections((&#10;</xsl:text>
       <xsl:for-each-group select="$mentions" group-by="f:kind(.)">
         <xsl:sort select="index-of(('person', 'place', 'org', 'other'), current-grouping-key())"/>
-        <xsl:value-of select="'== ' || map{'person': 'Persons', 'place': 'Places', 'org': 'Organisations', 'other': 'Other'}(current-grouping-key()) || '&#10;&#10;'"/>
+        <xsl:value-of select="'  ([' || map{'person': 'Persons', 'place': 'Places', 'org': 'Organisations', 'other': 'Other'}(current-grouping-key()) || '], ('"/>
         <xsl:variable name="rows" as="map(*)*">
           <xsl:for-each-group select="current-group()" group-by="f:ref-key(.)">
             <xsl:variable name="entry" select="key('register-entry', current-grouping-key(), root($edition))[1]"/>
@@ -77,13 +78,14 @@
             </xsl:for-each>
           </xsl:for-each-group>
         </xsl:variable>
-        <xsl:text>#index-list((&#10;</xsl:text>
+        <xsl:text>&#10;</xsl:text>
         <xsl:for-each select="$rows">
           <xsl:sort select="?sort" lang="en"/>
-          <xsl:value-of select="'  ' || ?row || '&#10;'"/>
+          <xsl:value-of select="'    ' || ?row || '&#10;'"/>
         </xsl:for-each>
-        <xsl:text>))&#10;&#10;</xsl:text>
+        <xsl:text>  )),&#10;</xsl:text>
       </xsl:for-each-group>
+      <xsl:text>))&#10;</xsl:text>
       <xsl:text>]&#10;&#10;</xsl:text>
     </xsl:if>
   </xsl:template>

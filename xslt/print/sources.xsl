@@ -14,6 +14,7 @@
                                          | tei:text//tei:note//tei:bibl | tei:text//tei:listBibl//tei:bibl)
                                        [not(ancestor::tei:bibl)]"/>
     <xsl:if test="exists($bibls)">
+      <xsl:value-of select="f:part-start('Sources', 'part-sources')"/>
       <xsl:text>= Sources&#10;&#10;#set par(first-line-indent: 0pt, hanging-indent: 1.5em, justify: false)&#10;</xsl:text>
       <xsl:for-each-group select="$bibls" group-by="normalize-space(.)">
         <xsl:sort select="lower-case(normalize-space(.))" lang="en"/>

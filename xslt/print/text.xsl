@@ -15,6 +15,15 @@
     <xsl:sequence select="if ($el/@e:line) then '/*@src ' || $el/ancestor::e:file/@n || ':' || $el/@e:line || '*/' else ''"/>
   </xsl:function>
 
+  <!-- What begins a part (introduction, chapter, sources, index): its running head and foot,
+       keyed to a label on its first page. $title is markup. -->
+  <xsl:function name="f:part-start" as="xs:string">
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:sequence select="'#set page(header: running-head([' || $title || '], &lt;' || $id || '&gt;), footer: running-foot(&lt;' || $id || '&gt;))&#10;'
+                          || '#metadata(none)&lt;' || $id || '&gt;&#10;'"/>
+  </xsl:function>
+
   <!-- The number printed in the margin: @n, else the digits ending the xml:id (p7 → 7), else the position. -->
   <xsl:function name="f:para-number" as="xs:string">
     <xsl:param name="p" as="element(tei:p)"/>
@@ -53,11 +62,14 @@
     <!-- Without index anchors and apparatus labels too: the outline repeats the text, and must not repeat them. -->
     <xsl:variable name="plain" select="replace(f:trim(string-join(f:inline(node()[not(self::tei:note)]))),
                                                '#(ix|app-anchor)\(&quot;[^&quot;]*&quot;\)|/\*@src [0-9:]+\*/', '')"/>
-    <xsl:value-of select="'&#10;' || f:src(.) || '#part-heading(' || max((1, $level)) || ', [' || $plain || '], [' || $full || '])&#10;&#10;'"/>
+    <xsl:value-of select="'&#10;' || f:src(.) || (if ($level le 1) then f:part-start($plain, 'part-' || generate-id()) else '')
+                          || '#part-heading(' || max((1, $level)) || ', [' || $plain || '], [' || $full || '])&#10;&#10;'"/>
   </xsl:template>
 
   <xsl:template match="tei:p" mode="m:text">
-    <xsl:value-of select="f:src(.) || '#pn(' || f:typst-string(f:para-number(.)) || ')'"/>
+    <!-- Typst indents a paragraph's first line only after another paragraph. -->
+    <xsl:variable name="after-p" select="exists(preceding-sibling::*[not(self::tei:pb | self::tei:milestone | self::tei:lb)][1][self::tei:p])"/>
+    <xsl:value-of select="f:src(.) || '#pn(' || f:typst-string(f:para-number(.)) || (if ($after-p) then '' else ', first: true') || ')'"/>
     <xsl:value-of select="f:trim(string-join(f:inline(node())))"/>
     <xsl:text>&#10;&#10;</xsl:text>
   </xsl:template>
@@ -80,7 +92,10 @@
   <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:rs[@type = ('person', 'place', 'org')]" mode="m:inline">
     <xsl:variable name="key" select="f:ref-key(.)"/>
     <xsl:sequence select="f:src(.)"/>
-    <xsl:sequence select="if (exists($key) and not(ancestor::tei:note) and ancestor::tei:body) then '#ix(' || f:typst-string($key) || ')' else ()"/>
+    <!-- One anchor per entity and paragraph (index pages are per page; fewer anchors, faster layout). -->
+    <xsl:variable name="para" select="ancestor::tei:p[1]"/>
+    <xsl:variable name="again" select="exists($para) and (some $m in $para//(tei:persName | tei:placeName | tei:orgName | tei:rs)[. &lt;&lt; current()][not(ancestor::tei:note)] satisfies f:ref-key($m) = $key)"/>
+    <xsl:sequence select="if (exists($key) and not(ancestor::tei:note) and ancestor::tei:body and not($again)) then '#ix(' || f:typst-string($key) || ')' else ()"/>
     <xsl:apply-templates mode="m:inline"/>
   </xsl:template>
 
