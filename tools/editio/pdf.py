@@ -104,8 +104,6 @@ def wrapper_document(edition: Edition, reading: str) -> tuple[str, list[Path], l
         holder.set("n", str(index))
         holder.set("name", path.name)
         holder.set("role", "register" if is_register(tree) else "chapter")
-        raw = etree.SubElement(holder, f"{{{PRINT_NS}}}source")
-        raw.text = path.read_bytes().decode("utf-8")
         holder.append(_annotated(tree))
     return etree.tostring(top, encoding="unicode"), [p for p, _ in ordered], [t for _, t in ordered]
 
@@ -119,7 +117,10 @@ def typst_markup(edition: Edition, *, reading: str = "corrected") -> tuple[str, 
                           f"choose one of: {', '.join(READINGS)}")
     xml_text, files, trees = wrapper_document(edition, reading)
     sheet = stylesheet(STYLESHEET)
-    markup, _ = sheet.run(xml_text=xml_text, params={"reading": reading})
+    # The files' text goes in as a parameter, not inside the wrapper: Saxon's XML parser allows
+    # only 100,000 entity references per document, and escaped markup would need one per '<'.
+    sources = [path.read_bytes().decode("utf-8") for path in files]
+    markup, _ = sheet.run(xml_text=xml_text, params={"reading": reading, "sources": sources})
     warnings = [_message_diagnostic(m, files) for m in sheet.messages()]
     return markup, files, _document_date(trees), warnings
 
