@@ -478,6 +478,9 @@ SAFE_URLS = [
     ("", False),
 ]
 DATES = [("1936-09-01", "1 September 1936"), ("1936-09", "September 1936"), ("1936", "1936"), ("soon", "soon")]
+RANGES = [("1936-08-19", "1936-08-24", "19–24 August 1936"), ("1936-09-30", "1936-10-02", "30 September – 2 October 1936"),
+          ("1936-12-30", "1937-01-02", "30 December 1936–2 January 1937"), ("1936", "1938", "1936–1938"),
+          ("1936-06", "1936-08", "June–August 1936"), ("1936", "1936-08-01", "1936 – 1 August 1936")]
 PERIOD = '<date xmlns="http://www.tei-c.org/ns/1.0" notBefore="1936-10" notAfter="1936-12-31" cert="low"/>'
 UNDATED = '<date xmlns="http://www.tei-c.org/ns/1.0">?</date>'
 
@@ -494,6 +497,7 @@ def common_results(tmp_path_factory):
 
     exprs = [f"f:safe-url({_xpath_string(u)})" for u, _ in SAFE_URLS]
     exprs += [f"f:format-date('{iso}')" for iso, _ in DATES]
+    exprs += [f"f:format-range('{a}', '{b}')" for a, b, _ in RANGES]
     exprs += [f"f:format-period(parse-xml('{PERIOD}')/*)", f"f:date-key(parse-xml('{PERIOD}')/*)",
               f"f:date-key(parse-xml('{UNDATED}')/*)"]
     includes = "".join(f'<xsl:include href="{p.as_uri()}"/>' for p in sorted(xslt_path("common").glob("*.xsl")))
@@ -516,6 +520,11 @@ def test_safe_url_predicate(common_results, url, safe):
 @pytest.mark.parametrize("iso, text", DATES)
 def test_format_date(common_results, iso, text):
     assert common_results[f"f:format-date('{iso}')"] == text
+
+
+@pytest.mark.parametrize("start, end, text", RANGES)
+def test_format_range_states_shared_parts_once(common_results, start, end, text):
+    assert common_results[f"f:format-range('{start}', '{end}')"] == text
 
 
 def test_period_and_sort_key_of_a_date_element(common_results):

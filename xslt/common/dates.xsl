@@ -36,6 +36,35 @@
     </xsl:choose>
   </xsl:function>
 
+  <!-- A range without repeating what both ends share: "19–24 August 1936", "30 September – 2 October 1936",
+       "1936–1938"; ends of different precision are written in full. -->
+  <xsl:function name="f:format-range" as="xs:string">
+    <xsl:param name="from" as="xs:string"/>
+    <xsl:param name="to" as="xs:string"/>
+    <xsl:variable name="a" select="tokenize($from, '-')"/>
+    <xsl:variable name="b" select="tokenize($to, '-')"/>
+    <xsl:choose>
+      <xsl:when test="$from = $to">
+        <xsl:sequence select="f:format-date($from)"/>
+      </xsl:when>
+      <xsl:when test="starts-with($from, '-') or starts-with($to, '-') or count($a) != count($b)">
+        <xsl:sequence select="f:format-date($from) || ' – ' || f:format-date($to)"/>
+      </xsl:when>
+      <xsl:when test="count($a) = 3 and $a[1] = $b[1] and $a[2] = $b[2]">
+        <xsl:sequence select="xs:integer($a[3]) || '–' || f:format-date($to)"/>
+      </xsl:when>
+      <xsl:when test="count($a) = 3 and $a[1] = $b[1]">
+        <xsl:sequence select="xs:integer($a[3]) || ' ' || $f:month-names[xs:integer($a[2])] || ' – ' || f:format-date($to)"/>
+      </xsl:when>
+      <xsl:when test="count($a) = 2 and $a[1] = $b[1]">
+        <xsl:sequence select="$f:month-names[xs:integer($a[2])] || '–' || f:format-date($to)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:sequence select="f:format-date($from) || '–' || f:format-date($to)"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
   <!-- The year of an ISO date, or the empty string. -->
   <xsl:function name="f:year" as="xs:string">
     <xsl:param name="iso" as="xs:string?"/>
@@ -61,7 +90,7 @@
           <xsl:sequence select="f:format-date($el/@when)"/>
         </xsl:when>
         <xsl:when test="f:is-iso-date($el/@from) and f:is-iso-date($el/@to)">
-          <xsl:sequence select="f:format-date($el/@from) || '–' || f:format-date($el/@to)"/>
+          <xsl:sequence select="f:format-range($el/@from, $el/@to)"/>
         </xsl:when>
         <xsl:when test="f:is-iso-date($el/@notBefore) and f:is-iso-date($el/@notAfter)">
           <xsl:sequence select="'between ' || f:format-date($el/@notBefore) || ' and ' || f:format-date($el/@notAfter)"/>

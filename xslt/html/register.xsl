@@ -69,7 +69,7 @@
     <xsl:variable name="variants" select="f:entity-variants(.)"/>
     <article class="entry" id="{$id}" aria-labelledby="{$id}-h">
       <h2 id="{$id}-h"><xsl:value-of select="f:entity-name(.)"/>
-        <xsl:variable name="dates" select="f:entity-dates(.)"/>
+        <xsl:variable name="dates" select="if (self::tei:event) then '' else f:entity-dates(.)"/>
         <xsl:if test="$dates != ''"><xsl:text> </xsl:text><span class="entry-dates">(<xsl:value-of select="$dates"/>)</span></xsl:if>
       </h2>
       <xsl:variable name="data" as="element()*">
