@@ -415,6 +415,29 @@ def test_extract_lists_mentions_notes_and_dates_of_a_chapter():
     assert len(x.findall("x:note", ns)) == 1
 
 
+def test_a_large_edition_gets_a_notes_index_of_beginnings(real_site):
+    from editio.html import edition_pages
+
+    base = etree.fromstring(chapter_extract(REAL_CHAPTER))
+    extracts = []
+    for n in range(1, 10):  # 9 chapters x 37 notes: more than the 300 shown in full
+        x = etree.fromstring(etree.tostring(base))
+        x.set("stem", f"ch{n}")
+        x.set("order", f"ch{n}")
+        x.set("page", f"ch{n}.html")
+        extracts.append(etree.tostring(x))
+    ctx = SiteContext(title="Big", chapters=[])
+    pages = edition_pages(REPO / "tei" / "register.xml", extracts, ctx)
+    notes = lxml.html.document_fromstring(pages["notes.html"])
+    items = notes.xpath("//ol[@class='notes-list']/li")
+    assert len(items) == 9 * len(base.findall("{urn:editio:extract}note"))
+    assert "shown by its beginning" in notes.text_content()
+    assert all(len(li.xpath("string(p[@class='fn-body'])")) <= 161 for li in items)
+    assert notes.xpath("//a[@href='ch9.html#fn-1' or starts-with(@href, 'ch9.html#')]")
+    small = real_site.html["notes.html"]
+    assert "shown by its beginning" not in small.text_content()
+
+
 def test_chapters_are_ordered_naturally():
     assert sorted(["ch10", "ch2", "ch1"], key=natural_key) == ["ch1", "ch2", "ch10"]
 

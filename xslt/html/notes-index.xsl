@@ -16,9 +16,13 @@
       <xsl:with-param name="description" select="'All editorial, historical and translation notes of ' || $site/@title"/>
       <xsl:with-param name="content" as="node()*">
         <h1>Notes</h1>
+        <xsl:variable name="full" select="count($extracts/x:note) le $notes-in-full"/>
         <xsl:variable name="types" select="distinct-values($extracts/x:note/tei:note/@type)"/>
         <p class="lead"><xsl:value-of select="count($extracts/x:note)"/> notes<xsl:if test="exists($types)">:
           <xsl:value-of select="string-join(for $ty in sort($types) return count($extracts/x:note[tei:note/@type = $ty]) || ' ' || lower-case(f:note-type-label(($extracts/x:note/tei:note[@type = $ty])[1])) || 's', ', ')"/></xsl:if>.</p>
+        <xsl:if test="not($full)">
+          <p>Each note is shown by its beginning; follow the link to read it in its chapter.</p>
+        </xsl:if>
         <xsl:for-each select="$extracts[x:note]">
           <section aria-labelledby="notes-{@stem}">
             <h2 id="notes-{@stem}"><a href="{@page}"><xsl:value-of select="@title"/></a></h2>
@@ -33,11 +37,22 @@
                     <xsl:text> · </xsl:text>
                     <span class="fn-type"><xsl:value-of select="f:note-type-label(tei:note)"/></span>
                   </p>
-                  <xsl:for-each select="tei:note">
-                    <xsl:call-template name="note-body">
-                      <xsl:with-param name="source-page" select="string(ancestor::x:extract/@page)" tunnel="yes"/>
-                    </xsl:call-template>
-                  </xsl:for-each>
+                  <xsl:choose>
+                    <xsl:when test="$full">
+                      <xsl:for-each select="tei:note">
+                        <xsl:call-template name="note-body">
+                          <xsl:with-param name="source-page" select="string(ancestor::x:extract/@page)" tunnel="yes"/>
+                        </xsl:call-template>
+                      </xsl:for-each>
+                    </xsl:when>
+                    <xsl:otherwise>
+                      <xsl:variable name="text" select="f:plain-text(tei:note/node(), 'corrected')"/>
+                      <p class="fn-body">
+                        <xsl:value-of select="if (string-length($text) le 160) then $text
+                                              else f:before-last-space(substring($text, 1, 160)) || '…'"/>
+                      </p>
+                    </xsl:otherwise>
+                  </xsl:choose>
                 </li>
               </xsl:for-each>
             </ol>

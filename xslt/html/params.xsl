@@ -27,4 +27,8 @@
   <!-- Characters of context on each side of a mention in the register's backlinks and the timeline. -->
   <xsl:param name="snippet-width" as="xs:integer" select="60"/>
 
+  <!-- Up to this many notes, the notes page shows every note in full; a larger edition gets an index of the
+       notes' beginnings (each linked to the note in its chapter), so the page stays a usable size. -->
+  <xsl:param name="notes-in-full" as="xs:integer" select="300"/>
+
 </xsl:stylesheet>

@@ -20,8 +20,18 @@
   -->
   <xsl:function name="f:typst-escape" as="xs:string">
     <xsl:param name="text" as="xs:string?"/>
-    <xsl:sequence select="replace(replace(string($text), '[\s&#x85;&#x2028;&#x2029;]+', ' '),
-                                  '([!-/:-@\[-`{-~])', '\\$1')"/>
+    <!-- The character class is spelt out: Saxon runs an enumerated class much faster than ranges. -->
+    <xsl:sequence select="replace(f:collapse-space($text), '([!&quot;#$%&amp;''()*+,\-./:;&lt;=&gt;?@\[\\\]\^_`{|}~])', '\\$1')"/>
+  </xsl:function>
+
+  <!-- Whitespace runs (with U+0085, U+2028, U+2029) as one space, leading and trailing space kept as one;
+       done with translate() and normalize-space(), which are much faster than a regex here. -->
+  <xsl:function name="f:collapse-space" as="xs:string">
+    <xsl:param name="text" as="xs:string?"/>
+    <xsl:variable name="spaced" select="translate(string($text), '&#9;&#10;&#13;&#x85;&#x2028;&#x2029;', '      ')"/>
+    <xsl:variable name="inner" select="normalize-space($spaced)"/>
+    <xsl:sequence select="if (not($inner)) then (if ($spaced) then ' ' else '')
+                          else (if (starts-with($spaced, ' ')) then ' ' else '') || $inner || (if (ends-with($spaced, ' ')) then ' ' else '')"/>
   </xsl:function>
 
   <!--
@@ -37,6 +47,11 @@
     so the page says what stands in the source instead of failing the build.
   -->
   <xsl:function name="f:typst-text" as="xs:string">
+    <xsl:param name="text" as="xs:string?"/>
+    <xsl:sequence _select="if (not(matches(string($text), '{$f:unprintable}'))) then f:typst-escape($text) else f:typst-text-split($text)"/>
+  </xsl:function>
+
+  <xsl:function name="f:typst-text-split" as="xs:string">
     <xsl:param name="text" as="xs:string?"/>
     <!-- _regex: the pattern is fixed when the stylesheet compiles, not on every call. -->
     <xsl:variable name="parts" as="xs:string*">
@@ -74,9 +89,15 @@
     <xsl:sequence select="'[' || string($markup) || ']'"/>
   </xsl:function>
 
-  <!-- Leading and trailing spaces of generated markup removed (escaped text never ends in an escaped space). -->
+  <!-- Leading and trailing whitespace of generated markup removed (escaped text never ends in an
+       escaped space). Only the ends are inspected, so this costs the same for any length. -->
   <xsl:function name="f:trim" as="xs:string">
     <xsl:param name="markup" as="xs:string?"/>
-    <xsl:sequence select="replace(string($markup), '^\s+|\s+$', '')"/>
+    <xsl:variable name="m" select="string($markup)"/>
+    <xsl:variable name="head" select="string-to-codepoints(substring($m, 1, 32))"/>
+    <xsl:variable name="tail" select="reverse(string-to-codepoints(substring($m, string-length($m) - 31)))"/>
+    <xsl:variable name="lead" select="(index-of($head ! (. = (9, 10, 13, 32)), false())[1], count($head) + 1)[1] - 1"/>
+    <xsl:variable name="trail" select="(index-of($tail ! (. = (9, 10, 13, 32)), false())[1], count($tail) + 1)[1] - 1"/>
+    <xsl:sequence select="if ($lead ge string-length($m)) then '' else substring($m, $lead + 1, string-length($m) - $lead - $trail)"/>
   </xsl:function>
 </xsl:stylesheet>
