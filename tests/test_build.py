@@ -335,3 +335,34 @@ def test_an_input_edited_during_the_build_is_not_published_half_old(edition, mon
     monkeypatch.undo()
     build(edition)
     assert "rowed to" in (edition / "site" / "text" / "ch-0001.txt").read_text(encoding="utf-8")
+
+
+MANGLES = {
+    "chapter-not-a-dict": lambda m: m["chapters"].update({"ch-0001": 5}),
+    "unit-not-a-dict": lambda m: m["chapters"]["ch-0001"].update({"text": [1, 2]}),
+    "files-not-a-dict": lambda m: m["chapters"]["ch-0001"]["text"].update({"files": "text/ch-0001.txt"}),
+    "path-escapes": lambda m: m["chapters"]["ch-0001"]["text"].update({"files": {"../../etc/passwd": "0"}}),
+    "bad-warnings": lambda m: m["chapters"]["ch-0001"]["text"].update({"warnings": [{"path": ["x"]}]}),
+    "titles-wrong": lambda m: m.update({"titles": {"ch-0001": "x", "ch-0002": {"key": 1}}}),
+    "kinds-lie": lambda m: m["kinds"].update({"register": "chapter", "ch-0001": "register"}),
+    "validation-wrong": lambda m: m.update({"validation": {"key": m["validation"]["key"], "warnings": 7}}),
+    "edition-wrong": lambda m: m.update({"edition": {"files": {"index.html": "0" * 32}}}),
+}
+
+
+@pytest.mark.parametrize("forged", [False, True], ids=["damaged", "checksum-forged"])
+@pytest.mark.parametrize("mangle", sorted(MANGLES))
+def test_a_manifest_with_wrong_contents_never_gives_a_wrong_build(edition, mangle, forged):
+    if forged and mangle == "kinds-lie":
+        pytest.skip("a forged checksum over consistent lies is not damage; only the checksum can catch it")
+    build(edition)
+    site = edition / "site"
+    good = snapshot(site)
+    manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    MANGLES[mangle](manifest)
+    if forged:  # as if editio itself had written it: every field must still be checked before use
+        manifest["checksum"] = buildmod.manifest_checksum(manifest)
+    (site / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    result = build(edition)
+    assert result.changed
+    assert snapshot(site) == good

@@ -78,14 +78,16 @@ class BuildResult:
     #: Wall-clock time of the whole build.
     seconds: float = 0.0
 
-
     def summary(self) -> str:
-        what = "part" if self.shard else "site"
+        """One line for the terminal: where, what was built or reused, warnings, time."""
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
         if not self.changed:
-            return f"{self.out_dir}: up to date ({len(self.reused)} chapters unchanged) in {self.seconds:.2f} s"
-        w = len(self.warnings)
-        return (f"{what} written to {self.out_dir}: {len(self.rebuilt)} chapters built, {len(self.reused)} reused, "
-                f"{w} warning{'s' if w != 1 else ''} in {self.seconds:.2f} s")
+            return f"{self.out_dir}: up to date ({n(len(self.reused), 'chapter')} unchanged) in {self.seconds:.2f} s"
+        what = f"part {self.shard[0]}/{self.shard[1]}" if self.shard else "site"
+        return (f"{what} written to {self.out_dir}: {n(len(self.rebuilt), 'chapter')} built, {len(self.reused)} reused, "
+                f"{n(len(self.warnings), 'warning')} in {self.seconds:.2f} s")
 
 
 class InvalidEdition(EditioError):
@@ -273,6 +275,8 @@ def _load_manifest(out_dir: Path) -> dict:
     except (OSError, ValueError, UnicodeDecodeError):
         return {}
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or data.get("tool") != tool_fingerprint():
+        return {}
+    if data.get("checksum") != manifest_checksum(data):
         return {}
     for key in ("inputs", "kinds", "chapters"):
         if not isinstance(data.get(key), dict):
@@ -473,11 +477,25 @@ def _warning_dicts(warnings: list[Diagnostic]) -> list[dict]:
     return [d.as_dict() for d in sorted(set(warnings))]
 
 
-def _warnings_of(unit: dict) -> list[Diagnostic] | None:
-    try:
-        return [Diagnostic(**w) for w in unit.get("warnings", [])]
-    except TypeError:
+_DIAGNOSTIC_TYPES = {"path": str, "line": int, "col": int, "severity": str, "message": str, "rule": str, "hint": str}
+
+
+def _warnings_of(unit: object) -> list[Diagnostic] | None:
+    """The warnings recorded with a manifest unit; None if they are not well-formed."""
+    if not isinstance(unit, dict) or not isinstance(unit.get("warnings", []), list):
         return None
+    found = []
+    for w in unit.get("warnings", []):
+        if not (isinstance(w, dict) and set(w) == set(_DIAGNOSTIC_TYPES)
+                and all(type(w[k]) is t for k, t in _DIAGNOSTIC_TYPES.items())):
+            return None
+        found.append(Diagnostic(**w))
+    return found
+
+
+def _old_unit(chapters: dict, name: str, unit: str) -> dict | None:
+    entry = chapters.get(name)
+    return entry.get(unit) if isinstance(entry, dict) and isinstance(entry.get(unit), dict) else None
 
 
 def _reuse(old_dir: Path, unit: object, key: str) -> dict[str, tuple[str, Path]] | None:
@@ -542,6 +560,26 @@ class _Build:
     def _timed(self, name: str, t: float) -> None:
         self.result.timings[name] = self.result.timings.get(name, 0.0) + time.perf_counter() - t
 
+    def _unchanged(self, head: dict, mine: list[Source], reused: dict, pdf_key: str | None) -> bool:
+        """True if the previous output is exactly what this build would write (checked, not assumed)."""
+        prev = self.previous
+        entries = {s.name: {unit: _old_unit(prev["chapters"], s.name, unit) for unit in reused.get(s.name, {})}
+                   for s in mine}
+        same = dict(head, chapters=entries, pdf=prev.get("pdf") if pdf_key else None)
+        if self.shard is None:
+            edition = prev.get("edition")
+            if not isinstance(edition, dict) or _verified(self.old_dir, edition.get("files")) is None:
+                return False
+            same = dict(same, kind="site", shard=None, edition=edition)
+        if same != {k: v for k, v in prev.items() if k != "checksum"}:
+            return False
+        for unit in [u for e in entries.values() for u in e.values()] + [same["pdf"], same.get("edition")]:
+            warnings = _warnings_of(unit) if unit is not None else []
+            if warnings is None:
+                return False
+            self.result.warnings.extend(warnings)
+        return True
+
     def run(self, jobs: int) -> None:
         t = time.perf_counter()
         prev = self.previous
@@ -603,7 +641,7 @@ class _Build:
                 what = []
                 for unit, k in wanted.items():
                     keys[s.name, unit] = k
-                    files = _reuse(self.old_dir, old_chapters.get(s.name, {}).get(unit), k)
+                    files = _reuse(self.old_dir, _old_unit(old_chapters, s.name, unit), k)
                     if files is not None:
                         reused.setdefault(s.name, {})[unit] = files
                     else:
@@ -619,20 +657,16 @@ class _Build:
             self._timed("transform", t)
 
             kind = "part" if self.shard else "site"
-            edition_ok = self.shard is not None or _verified(self.old_dir, prev.get("edition", {}).get("files")
-                                                             if isinstance(prev.get("edition"), dict) else None) is not None
-            if (not fresh and not need_pdf and edition_ok and prev.get("all_key") == all_key
-                    and prev.get("kind") == kind and set(old_chapters) == mine_names
-                    and (prev.get("pdf") is None) == (pdf_key is None)):
+            head = {
+                "format": MANIFEST_FORMAT, "tool": tool, "kind": kind,
+                "shard": list(self.shard) if self.shard else None, "all_key": all_key,
+                "settings": {"fingerprint": sfp, "reading": self.settings.reading, "outputs": self.settings.outputs},
+                "inputs": inputs, "kinds": {s.name: s.kind for s in sources}, "validation": validation,
+                "titles": {n: titles[n] for n in sorted(titles)},
+            }
+            if not fresh and not need_pdf and self._unchanged(head, mine, reused, pdf_key):
                 self.result.reused = sorted(mine_names)
                 self.result.changed = False
-                for name, units in old_chapters.items():
-                    for unit in units.values():
-                        self.result.warnings.extend(_warnings_of(unit) or [])
-                for part in ("pdf", "edition"):
-                    if isinstance(prev.get(part), dict):
-                        self.result.warnings.extend(_warnings_of(prev[part]) or [])
-                        self.result.reused_parts.append(part)
                 return
 
             pdf_unit = None
@@ -655,7 +689,7 @@ class _Build:
                     for unit, files in sorted(reused.get(s.name, {}).items()):
                         for rel, (digest, src) in files.items():
                             stage.link(rel, src, digest)
-                        entry[unit] = old_chapters[s.name][unit]
+                        entry[unit] = _old_unit(old_chapters, s.name, unit)
                     for i, (unit, files) in enumerate(sorted(fresh.get(s.name, {}).items())):
                         # a job's warnings name their file and line; they are kept with its first unit
                         entry[unit] = {"key": keys[s.name, unit],
@@ -674,14 +708,7 @@ class _Build:
                                 "warnings": _warning_dicts(pdf_warnings)}
                 if pdf_unit:
                     self.result.warnings.extend(_warnings_of(pdf_unit) or [])
-                manifest = {
-                    "format": MANIFEST_FORMAT, "tool": tool, "kind": kind,
-                    "shard": list(self.shard) if self.shard else None, "all_key": all_key,
-                    "settings": {"fingerprint": sfp, "reading": self.settings.reading,
-                                 "outputs": self.settings.outputs},
-                    "inputs": inputs, "kinds": {s.name: s.kind for s in sources}, "validation": validation,
-                    "titles": {n: titles[n] for n in sorted(titles)}, "chapters": entries, "pdf": pdf_unit,
-                }
+                manifest = dict(head, chapters=entries, pdf=pdf_unit)
                 self._timed("stage", t)
                 if self.shard is None:
                     t = time.perf_counter()
@@ -705,7 +732,14 @@ class _Build:
         runner.close()
 
 
+def manifest_checksum(manifest: dict) -> str:
+    """A hash of everything in the manifest but the checksum itself: a damaged manifest is never trusted."""
+    body = {k: v for k, v in manifest.items() if k != "checksum"}
+    return hash_bytes(json.dumps(body, sort_keys=True, ensure_ascii=False))
+
+
 def _dump(manifest: dict) -> bytes:
+    manifest = dict(manifest, checksum=manifest_checksum(manifest))
     return (json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
