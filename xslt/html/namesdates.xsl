@@ -90,9 +90,23 @@
   <xsl:template name="t:popover">
     <xsl:param name="entry" as="element()"/>
     <xsl:param name="id" as="xs:string"/>
+    <span class="pop" role="tooltip" id="{$id}">
+      <xsl:sequence select="($f:popover-bodies(string($entry/@xml:id)), f:popover-body($entry))[1]/node()"/>
+    </span>
+  </xsl:template>
+
+  <!-- The popover contents of every entry the current chapter mentions, made once per chapter: many mentions
+       share an entry, and the summary is the costly part. -->
+  <xsl:variable name="f:popover-bodies" as="map(xs:string, element())"
+    select="map:merge(distinct-values(//tei:text//*[f:is-mention(.)]/f:ref-id(@ref))
+                      ! (let $e := f:entity('#' || ., $register) return if ($e) then map{.: f:popover-body($e)} else ()))"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+
+  <xsl:function name="f:popover-body" as="element()">
+    <xsl:param name="entry" as="element()"/>
     <xsl:variable name="dates" select="f:entity-dates($entry)"/>
     <xsl:variable name="summary" select="f:entity-summary($entry)"/>
-    <span class="pop" role="tooltip" id="{$id}">
+    <span>
       <span class="pop-name"><xsl:value-of select="f:entity-name($entry)"/></span>
       <xsl:if test="$dates != ''">
         <xsl:text> </xsl:text><span class="pop-dates">(<xsl:value-of select="$dates"/>)</span>
@@ -101,7 +115,7 @@
         <xsl:text> </xsl:text><span class="pop-desc"><xsl:value-of select="$summary"/></span>
       </xsl:if>
     </span>
-  </xsl:template>
+  </xsl:function>
 
   <!-- Dates: the text as written, with the normalized date in <time datetime> and as a title. -->
   <xsl:template match="tei:date">
