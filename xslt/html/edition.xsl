@@ -88,7 +88,7 @@
       <xsl:value-of select="$item/x:before"/>
       <xsl:text> </xsl:text>
       <mark><xsl:value-of select="$item/x:hit"/></mark>
-      <xsl:if test="not(matches($item/x:after, '^[.,;:!?)’”]'))"><xsl:text> </xsl:text></xsl:if>
+      <xsl:if test="not(substring($item/x:after, 1, 1) = ('.', ',', ';', ':', '!', '?', ')', '’', '”'))"><xsl:text> </xsl:text></xsl:if>
       <xsl:value-of select="$item/x:after"/>
     </span>
   </xsl:template>
