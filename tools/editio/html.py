@@ -174,8 +174,8 @@ def _register_doc(register: Path | None):
 
 
 def _context_doc(ctx: SiteContext):
-    text = ctx.to_xml()
-    return _xdm(("context", text), lambda: text)
+    key = ("context",) + tuple(tuple(v) if isinstance(v, list) else v for v in vars(ctx).values())
+    return _xdm(key, ctx.to_xml)
 
 
 _WARNING_PREFIX = "editio-warning\t"
@@ -243,8 +243,12 @@ def chapter_page(chapter: Path, register: Path | None, ctx: SiteContext,
                  diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
     """The page of one chapter: ``{"NAME.html": bytes}``. Warnings are appended to ``diagnostics``."""
     chapter = Path(chapter)
+    return _page_of(_chapter_doc(chapter), chapter, register, ctx, diagnostics)
+
+
+def _page_of(doc, chapter: Path, register, ctx, diagnostics) -> dict[str, bytes]:
     page = page_name(chapter.stem)
-    out, _ = _run("html/chapter.xsl", xdm_node=_chapter_doc(chapter), diagnostics=diagnostics, fallback=str(chapter),
+    out, _ = _run("html/chapter.xsl", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter),
                   params=_params(register, ctx, page=page, stem=chapter.stem))
     return {page: out.encode("utf-8")}
 
@@ -257,7 +261,11 @@ def chapter_extract(chapter: Path, diagnostics: list[Diagnostic] | None = None) 
     the chapter file, so a build can cache it by the file's hash.
     """
     chapter = Path(chapter)
-    out, _ = _run("html/extract.xsl", xdm_node=_chapter_doc(chapter), diagnostics=diagnostics, fallback=str(chapter),
+    return _extract_of(_chapter_doc(chapter), chapter, diagnostics)
+
+
+def _extract_of(doc, chapter: Path, diagnostics) -> bytes:
+    out, _ = _run("html/extract.xsl", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter),
                   params={"page": page_name(chapter.stem), "stem": chapter.stem})
     return out.encode("utf-8")
 
@@ -313,18 +321,20 @@ def _split(files: list[Path]) -> tuple[list[Path], Path | None, dict[Path, etree
 
 def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
     """Every file of the site in memory: pages, assets and the TEI sources (``tei/NAME.xml``)."""
+    from .transform import parse_text
+
     chapters, register, trees = _split(edition.files)
-    infos = []
-    extracts = []
-    for path in chapters:
-        extract = chapter_extract(path, diagnostics)
+    ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
+    docs, extracts = {}, []
+    for path in chapters:  # each chapter is loaded and parsed once, for its extract and its page
+        docs[path] = parse_text(_marked_text(trees.pop(path), path))
+        extract = _extract_of(docs[path], path, diagnostics)
         extracts.append(extract)
         title = etree.fromstring(extract).get("title") or path.stem
-        infos.append(ChapterInfo(stem=path.stem, title=title, page=page_name(path.stem)))
-    ctx = SiteContext.from_edition(edition, infos, register.stem if register else "", trees[chapters[0]])
+        ctx.chapters.append(ChapterInfo(stem=path.stem, title=title, page=page_name(path.stem)))
     files: dict[str, bytes] = {}
     for path in chapters:
-        files.update(chapter_page(path, register, ctx, diagnostics))
+        files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
     files.update(edition_pages(register, extracts, ctx, diagnostics=diagnostics))
     files.update(static_assets())
     for path in chapters + ([register] if register else []):
