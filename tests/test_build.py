@@ -366,3 +366,13 @@ def test_a_manifest_with_wrong_contents_never_gives_a_wrong_build(edition, mangl
     result = build(edition)
     assert result.changed
     assert snapshot(site) == good
+
+
+def test_a_moved_edition_is_rebuilt_because_its_files_are_named_in_the_state(edition, tmp_path):
+    build(edition)
+    moved = tmp_path / "moved"
+    edition.rename(moved)
+    result = build(moved)
+    assert result.rebuilt == ["ch-0001", "ch-0002"]
+    state = b"".join(p.read_bytes() for p in (moved / "site").rglob("*") if p.is_file())
+    assert str(edition).encode() not in state

@@ -615,7 +615,7 @@ class _Build:
             if self.want_html:
                 first: list[Job] = []
                 for s in chapters:
-                    k = keys[s.name, "title"] = hash_bytes(tool, s.digest, "title")
+                    k = keys[s.name, "title"] = hash_bytes(tool, s.digest, "title")  # a title names no path
                     old = old_titles.get(s.name)
                     if isinstance(old, dict) and old.get("key") == k and isinstance(old.get("title"), str):
                         titles[s.name] = old
@@ -634,10 +634,12 @@ class _Build:
             warnings: dict[str, list[Diagnostic]] = {}
             second: list[Job] = []
             for s in mine:
-                wanted = {"text": hash_bytes(tool, sfp, s.digest, "text")} if self.want_text else {}
+                # the file's path is part of each key: extracts and warnings name it
+                where = str(s.path)
+                wanted = {"text": hash_bytes(tool, sfp, s.digest, where, "text")} if self.want_text else {}
                 if self.want_html:
-                    wanted["extract"] = hash_bytes(tool, s.digest, "extract")
-                    wanted["page"] = hash_bytes(page_base, s.digest, "page")
+                    wanted["extract"] = hash_bytes(tool, s.digest, where, "extract")
+                    wanted["page"] = hash_bytes(page_base, s.digest, where, "page")
                 what = []
                 for unit, k in wanted.items():
                     keys[s.name, unit] = k
