@@ -18,13 +18,16 @@
   <xsl:function name="f:edition-title" as="xs:string">
     <xsl:param name="edition" as="element(e:edition)"/>
     <xsl:variable name="stmt" select="f:lead-header($edition)/tei:fileDesc/tei:titleStmt"/>
-    <xsl:sequence select="(normalize-space($edition/@title)[.], normalize-space(($stmt/tei:title[@type = 'main'], $stmt/tei:title)[1])[.], 'Untitled edition')[1]"/>
+    <!-- A typewriter apostrophe between letters (from edition.toml) is set as a real one. -->
+    <xsl:sequence select="replace((normalize-space($edition/@title)[.], normalize-space(($stmt/tei:title[@type = 'main'], $stmt/tei:title)[1])[.], 'Untitled edition')[1],
+                                  &quot;(\w)'(\w)&quot;, '$1’$2')"/>
   </xsl:function>
 
   <xsl:function name="f:edition-subtitle" as="xs:string">
     <xsl:param name="edition" as="element(e:edition)"/>
     <xsl:variable name="stmt" select="f:lead-header($edition)/tei:fileDesc/tei:titleStmt"/>
-    <xsl:sequence select="(normalize-space($edition/@subtitle)[.], normalize-space($stmt/tei:title[@type = 'sub'][1])[.], '')[1]"/>
+    <xsl:sequence select="replace((normalize-space($edition/@subtitle)[.], normalize-space($stmt/tei:title[@type = 'sub'][1])[.], '')[1],
+                                  &quot;(\w)'(\w)&quot;, '$1’$2')"/>
   </xsl:function>
 
   <xsl:function name="f:editors" as="xs:string*">
@@ -54,11 +57,17 @@
     </xsl:choose>
   </xsl:function>
 
+  <!-- Markup ending in a full stop (escaped), added unless it already ends in one. -->
+  <xsl:function name="f:sentence" as="xs:string">
+    <xsl:param name="markup" as="xs:string"/>
+    <xsl:sequence select="if (matches($markup, '\\[.!?]\]*$|\\[.!?]\\\)$')) then $markup else $markup || '\.'"/>
+  </xsl:function>
+
   <xsl:template match="e:edition" mode="m:title-page">
     <xsl:variable name="header" select="f:lead-header(.)"/>
     <xsl:variable name="subtitle" select="f:edition-subtitle(.)"/>
     <xsl:variable name="editors" select="f:editors(.)"/>
-    <xsl:variable name="source" select="$header/tei:fileDesc/tei:sourceDesc/tei:bibl[1]"/>
+    <xsl:variable name="sources" select="$header/tei:fileDesc/tei:sourceDesc/tei:bibl"/>
     <xsl:text>// Title page&#10;#page(header: none, footer: none)[&#10;#set par(first-line-indent: 0pt, justify: false)&#10;#set text(hyphenate: false)&#10;#v(28mm)&#10;#align(center)[&#10;</xsl:text>
     <xsl:value-of select="'#text(size: 22pt)[' || f:typst-escape(f:edition-title(.)) || ']&#10;&#10;'"/>
     <xsl:if test="$subtitle">
@@ -68,8 +77,10 @@
       <xsl:value-of select="'#v(16mm)&#10;#text(size: 11pt)[Edited by ' || string-join($editors ! ('#smallcaps[' || f:typst-escape(.) || ']'), ' and ') || ']&#10;&#10;'"/>
     </xsl:if>
     <xsl:text>#v(1fr)&#10;</xsl:text>
-    <xsl:if test="$source">
-      <xsl:value-of select="'#block(width: 80%)[#set text(size: 9.5pt)&#10;The text follows ' || f:bibl($source) || '.]&#10;&#10;'"/>
+    <xsl:if test="$sources">
+      <xsl:value-of select="'#block(width: 80%)[#set text(size: 9.5pt)&#10;The text follows ' || f:sentence(f:bibl($sources[1]))
+          || string-join($sources[position() gt 1] ! (' ' || f:sentence(f:bibl(.))))
+          || ']&#10;&#10;'"/>
     </xsl:if>
     <xsl:variable name="publisher" select="(normalize-space(@publisher)[.], normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher[1]))[1]"/>
     <xsl:if test="$publisher">
@@ -126,7 +137,7 @@
     <xsl:if test="$source-desc/*">
       <xsl:text>== The source&#10;&#10;</xsl:text>
       <xsl:for-each select="$source-desc/tei:bibl">
-        <xsl:value-of select="f:src(.) || 'The text is edited from ' || f:bibl(.) || '\.&#10;&#10;'"/>
+        <xsl:value-of select="f:src(.) || (if (position() = 1) then 'The text is edited from ' else '') || f:sentence(f:bibl(.)) || '&#10;&#10;'"/>
       </xsl:for-each>
       <xsl:apply-templates select="$source-desc/(* except tei:bibl)" mode="m:prose"/>
     </xsl:if>

@@ -18,7 +18,7 @@
       <xsl:text>= Sources&#10;&#10;#set par(first-line-indent: 0pt, hanging-indent: 1.5em, justify: false)&#10;</xsl:text>
       <xsl:for-each-group select="$bibls" group-by="normalize-space(.)">
         <xsl:sort select="lower-case(normalize-space(.))" lang="en"/>
-        <xsl:value-of select="f:src(.) || f:bibl(.) || (if (matches(normalize-space(.), '[.!?]$')) then '' else '\.') || '&#10;&#10;'"/>
+        <xsl:value-of select="f:src(.) || f:sentence(f:bibl(.)) || '&#10;&#10;'"/>
       </xsl:for-each-group>
       <xsl:text>#set par(first-line-indent: 1.2em, hanging-indent: 0pt, justify: true)&#10;&#10;</xsl:text>
     </xsl:if>
