@@ -239,6 +239,11 @@ def test_register_entries_show_data_and_authority_links(sample_site):
     assert london.xpath(".//a[starts-with(@href, 'https://www.openstreetmap.org/')]")
 
 
+def test_names_in_other_languages_carry_lang(real_site):
+    persons = real_site.html["persons.html"]
+    assert persons.xpath("//article[@id='stalin']//span[@lang='ru'] = 'Иосиф Виссарионович Сталин'")
+
+
 def test_timeline_is_chronological_and_includes_events(any_site):
     doc = any_site.html["timeline.html"]
     items = doc.xpath("//ol[@class='timeline']/li")

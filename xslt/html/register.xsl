@@ -74,7 +74,19 @@
       </h2>
       <xsl:variable name="data" as="element()*">
         <xsl:if test="exists($variants)">
-          <dt>Other names</dt><dd><xsl:value-of select="string-join($variants, '; ')"/></dd>
+          <dt>Other names</dt>
+          <dd>
+            <!-- each name once, in its language (lang) so screen readers pronounce it right -->
+            <xsl:for-each-group select="(tei:persName | tei:placeName | tei:orgName | tei:name)
+                                        [normalize-space(string-join(.//text(), '')) = $variants]"
+                                group-by="normalize-space(string-join(.//text(), ''))">
+              <xsl:if test="position() gt 1">; </xsl:if>
+              <span>
+                <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+                <xsl:value-of select="current-grouping-key()"/>
+              </span>
+            </xsl:for-each-group>
+          </dd>
         </xsl:if>
         <xsl:apply-templates select="tei:birth | tei:death | tei:occupation | tei:roleName[parent::tei:person] | tei:affiliation
                                      | tei:location | tei:country | tei:settlement[parent::tei:place] | tei:state" mode="m:entry-data"/>
