@@ -443,6 +443,16 @@ def test_a_large_edition_gets_a_notes_index_of_beginnings(real_site):
     assert "shown by its beginning" not in small.text_content()
 
 
+def test_a_chapter_named_like_an_edition_page_does_not_replace_it(tmp_path):
+    src = tmp_path / "ed"
+    src.mkdir()
+    shutil.copy(SAMPLE / "register.xml", src)
+    shutil.copy(SAMPLE / "chapter-1.xml", src / "index.xml")
+    site = _build(src, tmp_path / "site")
+    assert site.html["index.html"].xpath("//ol[@class='contents']//a/@href") == ["index-chapter.html"]
+    assert site.html["index-chapter.html"].xpath("//div[@class='para']")
+
+
 def test_chapters_are_ordered_naturally():
     assert sorted(["ch10", "ch2", "ch1"], key=natural_key) == ["ch1", "ch2", "ch10"]
 

@@ -124,9 +124,18 @@ def source_date() -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(int(raw)))
 
 
+#: Pages of the edition as a whole; a chapter file with one of these names gets "-chapter" added.
+EDITION_PAGES = frozenset({"index", "persons", "places", "organisations", "events", "notes", "timeline", "about",
+                           "downloads", "guidelines"})
+
+
 def page_name(stem: str) -> str:
-    """The web page of a chapter file: ``secret-history-59.xml`` → ``secret-history-59.html``."""
-    return f"{stem}.html"
+    """The web page of a chapter file: ``secret-history-59.xml`` → ``secret-history-59.html``.
+
+    A chapter named like an edition page (``index.xml``, ``notes.xml`` ...) becomes ``index-chapter.html``,
+    so it never overwrites that page.
+    """
+    return f"{stem}-chapter.html" if stem.lower() in EDITION_PAGES else f"{stem}.html"
 
 
 def natural_key(stem: str) -> list:
