@@ -197,6 +197,9 @@ def write_pdf(edition: Edition, out: Path | None = None, *, reading: str = "corr
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(result.pdf)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a published file is readable
             os.replace(tmp, out)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
