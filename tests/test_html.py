@@ -453,6 +453,16 @@ def test_a_chapter_named_like_an_edition_page_does_not_replace_it(tmp_path):
     assert site.html["index-chapter.html"].xpath("//div[@class='para']")
 
 
+def test_warnings_belong_to_the_run_that_made_them():
+    from editio.html import chapter_page
+
+    ctx = SiteContext(title="x")
+    hostile, clean = [], []
+    chapter_page(HOSTILE / "chapter-hostile.xml", HOSTILE / "register.xml", ctx, hostile)
+    chapter_page(SAMPLE / "chapter-1.xml", SAMPLE / "register.xml", ctx, clean)
+    assert hostile and clean == []
+
+
 def test_chapters_are_ordered_naturally():
     assert sorted(["ch10", "ch2", "ch1"], key=natural_key) == ["ch1", "ch2", "ch10"]
 
