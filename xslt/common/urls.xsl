@@ -20,7 +20,12 @@
   <xsl:function name="f:url-scheme" as="xs:string">
     <xsl:param name="url" as="xs:string?"/>
     <xsl:variable name="squeezed" select="lower-case(translate(string($url), $f:url-ignorable, ''))"/>
-    <xsl:sequence select="if (matches($squeezed, '^[a-z][a-z0-9+.\-]*:')) then substring-before($squeezed, ':') else ''"/>
+    <!-- a scheme is a letter, then letters, digits, "+", "." or "-", then ":" (string tests, not a regex) -->
+    <xsl:variable name="candidate" select="substring-before($squeezed, ':')"/>
+    <xsl:sequence select="if ($candidate != ''
+                              and translate(substring($candidate, 1, 1), 'abcdefghijklmnopqrstuvwxyz', '') = ''
+                              and translate($candidate, 'abcdefghijklmnopqrstuvwxyz0123456789+.-', '') = '')
+                          then $candidate else ''"/>
   </xsl:function>
 
   <!-- True if the URL may be written into an href: relative, or with an http, https or mailto scheme. -->

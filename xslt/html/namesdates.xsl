@@ -91,7 +91,8 @@
     <xsl:param name="entry" as="element()"/>
     <xsl:param name="id" as="xs:string"/>
     <span class="pop" role="tooltip" id="{$id}">
-      <xsl:sequence select="($f:popover-bodies(string($entry/@xml:id)), f:popover-body($entry))[1]/node()"/>
+      <xsl:variable name="made" select="$f:popover-bodies(string($entry/@xml:id))"/>
+      <xsl:sequence select="(if (exists($made)) then $made else f:popover-body($entry))/node()"/>
     </span>
   </xsl:template>
 
