@@ -311,3 +311,17 @@ def test_pdftoppm_renders_title_and_text_pages(book, tmp_path):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(png, target)
     assert _ink(book["path"], text_page) > _ink(book["path"], 1)
+
+
+def test_hostile_text_ids_and_attributes_are_typeset_literally(tmp_path):
+    """Markup characters in titles, names, ids, URLs and notes print as themselves; unknown elements warn."""
+    hostile = REPO / "tests" / "fixtures" / "pdf" / "hostile"
+    edition = Edition.load(hostile, paths=[hostile])
+    result = print_edition.write_pdf(edition, tmp_path / "hostile.pdf")
+    text = _norm(" ".join(p.extract_text() for p in PdfReader(tmp_path / "hostile.pdf").pages))
+    for literal in ('#set page(width: 1pt) ] "Hostile" \\ title', "- Starts like a list;", '"#footnote[x]"',
+                    "**bold**", "= Also not a heading *ipsum*", "Note with ] and [ and // and \\ and Book ] one",
+                    "O'Brien, Seán \"#1\"", "Town $x$ <here>", "O'Brein, see O'Brien"):
+        assert literal in text, literal
+    (warning,) = result.warnings
+    assert warning.path.endswith("chapter.xml") and warning.line == 31 and warning.rule == "pdf.unhandled"

@@ -146,7 +146,7 @@
       <xsl:apply-templates select="$encoding/tei:editorialDecl" mode="m:prose"/>
     </xsl:if>
     <xsl:text>== How to read this edition&#10;&#10;</xsl:text>
-    <xsl:text>The numbers in the outer margin number the paragraphs of each chapter\; they are the same as the paragraph anchors of the web edition \(\#p1\, \#p2 …\)\, so a citation by chapter and paragraph is valid in both\. </xsl:text>
+    <xsl:text>The numbers in the margin number the paragraphs of each chapter\; they are the same as the paragraph anchors of the web edition \(\#p1\, \#p2 …\)\, so a citation by chapter and paragraph is valid in both\. </xsl:text>
     <xsl:text>Historical\, translation and other explanatory notes are printed as numbered footnotes\. </xsl:text>
     <xsl:choose>
       <xsl:when test="$reading = 'diplomatic'">
