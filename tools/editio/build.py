@@ -716,7 +716,8 @@ class _Build:
                     t = time.perf_counter()
                     self.progress.stage("edition pages", 0)
                     _pause()
-                    manifest = _assemble(stage, manifest, sources, register, ctx, self.result)
+                    manifest = _assemble(stage, manifest, sources, register, ctx, self.result,
+                                         _Previous(self.old_dir, prev))
                     self._timed("edition", t)
                 stage.write(MANIFEST, _dump(manifest))
                 t = time.perf_counter()
@@ -750,32 +751,71 @@ def _dump(manifest: dict) -> bytes:
 GUIDELINE_SAMPLE = 20
 
 
-def _guidelines(sources: list[Source], ctx) -> dict[str, bytes] | None:
-    """``guidelines.html`` generated from the schema, or None if this editio has no generator."""
+class _Previous:
+    """Edition-wide files of the previous output that may be taken again (hash-checked)."""
+
+    def __init__(self, old_dir: Path | None, previous: dict):
+        edition = previous.get("edition") if isinstance(previous, dict) else None
+        self.old_dir = old_dir
+        self.files = edition.get("files") if isinstance(edition, dict) and isinstance(edition.get("files"), dict) else {}
+        self.guidelines_key = edition.get("guidelines_key") if isinstance(edition, dict) else None
+
+    def take(self, stage: Stage, rel: str, digest: str) -> bool:
+        """Link ``rel`` from the previous output if it is there with this hash."""
+        if self.old_dir is None or self.files.get(rel) != digest or _verified(self.old_dir, {rel: digest}) is None:
+            return False
+        stage.link(rel, self.old_dir / rel, digest)
+        return True
+
+    def read(self, rel: str) -> bytes | None:
+        """The bytes of ``rel`` in the previous output, if it is there with its recorded hash."""
+        digest = self.files.get(rel)
+        if self.old_dir is None or not isinstance(digest, str) or _verified(self.old_dir, {rel: digest}) is None:
+            return None
+        data = (self.old_dir / rel).read_bytes()
+        return data if hash_bytes(data) == digest else None
+
+
+def _guidelines(sources: list[Source], ctx, previous: _Previous) -> tuple[str, dict[str, bytes] | None]:
+    """(key, ``{"guidelines.html": bytes}``): the page generated from the schema, or the previous one.
+
+    Its examples come from the register and the first chapters (enough to find
+    one of each element; reading a thousand chapters for them would slow every build).
+    """
     try:
         from .guidelines import render_page
     except ImportError:
-        return None
-    sample = [s.path for s in sources if s.kind == "register"] + \
-        [s.path for s in sources if s.kind == "chapter"][:GUIDELINE_SAMPLE]
-    return {"guidelines.html": render_page(sample, lang=getattr(ctx, "language", "en") or "en")}
+        return "", None
+    sample = [s for s in sources if s.kind == "register"] + [s for s in sources if s.kind == "chapter"][:GUIDELINE_SAMPLE]
+    lang = getattr(ctx, "language", "en") or "en"
+    key = hash_bytes(tool_fingerprint(), lang, *(f"{s.path}={s.digest}" for s in sample))
+    if previous.guidelines_key == key:
+        data = previous.read("guidelines.html")
+        if data is not None:
+            return key, {"guidelines.html": data}
+    return key, {"guidelines.html": render_page([s.path for s in sample], lang=lang)}
 
 
 def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Source | None, ctx,
-              result: BuildResult) -> dict:
+              result: BuildResult, previous: _Previous) -> dict:
     """Add what the whole edition shares (TEI copies, edition-wide pages, assets); return the site's manifest."""
     files: dict[str, str] = {}
     warnings: list[Diagnostic] = []
+    edition: dict = {}
     for s in sources:
         rel = f"tei/{s.name}.xml"
-        files[rel] = stage.write(rel, s.data)
+        if previous.take(stage, rel, s.digest):
+            files[rel] = s.digest  # an unchanged copy: not read again
+        else:
+            files[rel] = stage.write(rel, s.data)
     if ctx is not None:
         html = _html_module()
         chapters = [s for s in sources if s.kind == "chapter"]
         extracts = [(stage.dir / extract_path(s.name)).read_bytes() for s in chapters]
+        edition["guidelines_key"], extra = _guidelines(sources, ctx, previous)
         pages = dict(html.static_assets())
         pages.update(html.edition_pages(register.path if register else None, extracts, ctx,
-                                        extra_pages=_guidelines(sources, ctx), diagnostics=warnings))
+                                        extra_pages=extra, diagnostics=warnings))
         taken = {rel for entry in manifest["chapters"].values() for unit in entry.values() for rel in unit["files"]}
         for rel, data in sorted(pages.items()):
             if rel in files or rel in taken or rel.startswith(STATE_DIR):
@@ -784,7 +824,8 @@ def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Sou
             files[rel] = stage.write(rel, data)
         result.rebuilt_parts.append("edition pages")
     result.warnings.extend(warnings)
-    return dict(manifest, kind="site", shard=None, edition={"files": files, "warnings": _warning_dicts(warnings)})
+    edition.update(files=files, warnings=_warning_dicts(warnings))
+    return dict(manifest, kind="site", shard=None, edition=edition)
 
 
 # -- merging shards ------------------------------------------------------------------------
@@ -885,7 +926,7 @@ def _mergelocked(edition, settings, parts, manifests, progress, result):
         result.warnings.extend(_warnings_of(first["validation"]) or [])
         result.reused = sorted(entries)
         progress.stage("edition pages", 0)
-        manifest = _assemble(stage, manifest, sources, register, ctx, result)
+        manifest = _assemble(stage, manifest, sources, register, ctx, result, _Previous(None, {}))
         stage.write(MANIFEST, _dump(manifest))
         stage.publish()
     except BaseException:
