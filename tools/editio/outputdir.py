@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -27,6 +26,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .diagnostics import usage_error
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; two builds of one output must not be started at once
+    fcntl = None
 
 CACHE_FORMAT = "editio-stat-cache/1"
 
@@ -128,7 +132,8 @@ def locked(out_dir: Path):
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise usage_error(out_dir, "another editio build is writing this output right now", "build.locked",
                               "wait for it to finish") from None
