@@ -484,6 +484,14 @@ def test_cli_writes_site_and_prints_warnings_with_positions(tmp_path):
     assert strict.returncode == 1
 
 
+def test_cli_unwritable_output_is_a_usage_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    res = run_editio("html", str(SAMPLE), "--out", str(blocker / "site"))
+    assert res.returncode == 2, res.stderr
+    assert "cannot write the site" in res.stderr and "Traceback" not in res.stderr
+
+
 def test_cli_missing_input_is_a_usage_error(tmp_path):
     res = run_editio("html", str(tmp_path / "nope.xml"), "--out", str(tmp_path / "site"))
     assert res.returncode == 2

@@ -370,8 +370,12 @@ def write_tree(files: dict[str, bytes], out_dir: Path, keep: tuple[str, ...] = (
     ``keep`` names files or folders of the old site made by other commands (the
     PDF, the plain text) that are carried over unless ``files`` replaces them.
     """
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    except OSError as exc:
+        raise usage_error(out_dir, f"cannot write the site here: {exc.strerror or exc}", "io.unwritable",
+                          "choose another folder with --out") from None
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; a site is meant to be served
     try:
         for rel, data in sorted(files.items()):
@@ -394,6 +398,10 @@ def write_tree(files: dict[str, bytes], out_dir: Path, keep: tuple[str, ...] = (
         os.rename(tmp, out_dir)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise usage_error(out_dir, f"cannot write the site: {exc.strerror or exc}", "io.unwritable",
+                          "check free space and permissions, or choose another folder with --out") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
