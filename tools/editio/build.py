@@ -400,6 +400,11 @@ def _ctx_fingerprint(ctx) -> str:
         return hash_bytes(repr(ctx))
 
 
+#: Fewer jobs than this run in the main process: starting workers (each compiles the
+#: stylesheets) costs more than a few transformations.
+MIN_PARALLEL = 8
+
+
 def _worker_init() -> None:
     """Ctrl-C is the main process's to handle (it stops the pool and keeps the previous output)."""
     import signal
@@ -433,7 +438,7 @@ class _Runner:
         Jobs go to the workers in batches: fewer round trips, and the site
         context the page jobs share is pickled once per batch, not per job.
         """
-        if self.jobs > 1 and len(jobs) > 1:
+        if self.jobs > 1 and (len(jobs) >= MIN_PARALLEL or self.pool is not None):
             size = max(1, min(20, len(jobs) // (self.jobs * 4)))
             futures = [self._pool().submit(render_batch, jobs[i:i + size]) for i in range(0, len(jobs), size)]
             for f in as_completed(futures):
