@@ -282,3 +282,28 @@ def test_print_stylesheet_hides_navigation_and_tools(page, origin, site):
     assert not page.locator("details.cite").first.is_visible()
     assert page.locator("div.para p").first.is_visible()
     assert page.locator(".pnum").first.is_visible()
+
+
+def test_site_opened_from_disk_works_the_same(browser, site):
+    """file:// with every other request refused: the reading switch, popovers and links still work."""
+    blocked = Blocked()
+    ctx = browser.new_context()
+    base = site.as_uri()
+    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base + "/")
+              else (blocked.urls.append(r.request.url), r.abort()))
+    errors = []
+    try:
+        pg = ctx.new_page()
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        pg.goto(f"{base}/{_chapter(site)}")
+        assert pg.evaluate("getComputedStyle(document.body).backgroundColor") != "rgba(0, 0, 0, 0)", "CSS not loaded"
+        pg.get_by_label("As printed").check()
+        assert pg.locator(".choice > [data-reading='printed']").first.is_visible()
+        link = pg.locator("main .mention[data-type='person'] > a[id]").first
+        href = link.get_attribute("href")
+        link.click()
+        pg.wait_for_url(f"**/{href}")
+        assert pg.locator(f"article#{href.split('#')[1]}").is_visible()
+    finally:
+        ctx.close()
+    assert blocked.urls == [] and errors == []
