@@ -71,7 +71,8 @@ def measure(args: list[str], cwd: Path) -> tuple[float, float, str]:
     if proc.returncode != 0:
         raise SystemExit(f"editio {' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
     summary = next((line for line in reversed(err.splitlines()) if line.strip()), "")
-    return wall, peak / 1024, summary
+    stages = [m.group(1) + " " + m.group(2) for m in re.finditer(r"^  (\w+): ([\d.]+ s)$", err, re.M)]
+    return wall, peak / 1024, summary + (f" [{', '.join(stages)}]" if stages else "")
 
 
 def main() -> None:
@@ -89,16 +90,17 @@ def main() -> None:
     if not (edition / "edition.toml").is_file():
         generate(args.chapters, edition)
     site = edition / "site"
-    rows = []
+    rows, details = [], []
 
     def case(name: str, cli: list[str], fresh: bool = True) -> None:
         if fresh:
             shutil.rmtree(site, ignore_errors=True)
-        wall, mb, summary = measure(["build", *cli], edition)
+        wall, mb, summary = measure(["build", "--verbose", *cli], edition)
         target = TARGETS.get(name)
         verdict = "" if target is None else ("yes" if wall <= target else "no")
         rows.append((name, " ".join(["editio build", *cli]), f"{wall:.2f}", f"{mb:.0f}",
                      f"≤ {target:g} s" if target else "", verdict))
+        details.append((name, summary))
         print(f"{name}: {wall:.2f} s, {mb:.0f} MB  -- {summary}", file=sys.stderr, flush=True)
 
     case("full HTML", ["--no-pdf", "--no-text", "-j", "1"])
@@ -118,6 +120,9 @@ def main() -> None:
     print(f"\n{args.chapters} chapters, {os.cpu_count()} cores, "
           f"{time.strftime('%Y-%m-%d', time.gmtime())}; whole process, one run each\n")
     print(table(rows, ("case", "command", "wall s", "peak MB", "target", "met")))
+    print("\nWhere the time went (seconds inside the process, from `editio build --verbose`):\n")
+    for name, detail in details:
+        print(f"- {name}: {detail}")
 
 
 if __name__ == "__main__":
