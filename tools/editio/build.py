@@ -258,7 +258,8 @@ def _check_output(settings: Settings, sources: list[Source]) -> None:
         real = folder.resolve()
         if real == out or out in real.parents:
             raise usage_error(out, f"the output folder contains inputs ({folder})", "build.output",
-                              "choose an output folder that holds no TEI sources")
+                              "choose an output folder that holds no TEI sources, or narrow 'inputs' in "
+                              "edition.toml (e.g. tei/*.xml) so that it does not match the output's copies")
     if out.exists() and not out.is_dir():
         raise usage_error(out, "the output exists and is not a folder", "build.output", "remove it or choose another --out")
     if out.is_dir() and any(out.iterdir()) and not (out / STATE_DIR).is_dir():
