@@ -380,3 +380,20 @@ def test_a_moved_edition_is_rebuilt_because_its_files_are_named_in_the_state(edi
     assert result.rebuilt == ["ch-0001", "ch-0002"]
     state = b"".join(p.read_bytes() for p in (moved / "site").rglob("*") if p.is_file())
     assert str(edition).encode() not in state
+
+
+@pytest.mark.parametrize("garbage", [b"not json", b'{"format": "editio-stat-cache/1", "entries": {"x": [1, 2]}}',
+                                     b'{"format": "editio-stat-cache/1", "entries": []}'])
+def test_a_damaged_stat_cache_only_costs_time(edition, garbage):
+    build(edition)
+    site = edition / "site"
+    good = snapshot(site)
+    cache = edition / ".site.stat-cache.json"
+    assert cache.is_file()
+    entries = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    # unmodified files are known by their stat fields (inputs older than the racy window, outputs always)
+    assert str(site / "text" / "ch-0001.txt") in entries
+    cache.write_bytes(garbage)
+    assert not build(edition).changed
+    assert snapshot(site) == good
+    assert json.loads(cache.read_text(encoding="utf-8"))["format"] == "editio-stat-cache/1"

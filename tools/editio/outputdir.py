@@ -64,15 +64,16 @@ class StatCache:
 
     def __init__(self):
         self.path: Path | None = None
-        self.entries: dict[str, list] = {}
+        self.known: dict[str, list] = {}  # as loaded
+        self.entries: dict[str, list] = {}  # what this build saw: only these are saved again
         self.dirty = False
 
     def load(self, path: Path) -> None:
-        self.path, self.entries, self.dirty = path, {}, False
+        self.path, self.known, self.entries, self.dirty = path, {}, {}, False
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") == CACHE_FORMAT and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
+                self.known = data["entries"]
         except (OSError, ValueError, AttributeError):
             pass
 
@@ -85,8 +86,12 @@ class StatCache:
         key = str(path)
         st = os.stat(path)
         stamp = self._stamp(st)
-        entry = self.entries.get(key)
-        if data is None and isinstance(entry, list) and entry[:4] == stamp:
+        entry = self.entries.get(key) or self.known.get(key)
+        if data is None and isinstance(entry, list) and len(entry) == 5 and entry[:4] == stamp \
+                and isinstance(entry[4], str):
+            if key not in self.entries:
+                self.entries[key] = entry
+                self.dirty = True
             return entry[4]
         digest = hash_bytes(path.read_bytes() if data is None else data)
         if time.time() - st.st_mtime > self.RACY:
@@ -105,7 +110,8 @@ class StatCache:
         self.dirty = True
 
     def save(self) -> None:
-        if not (self.dirty and self.path):
+        """Write the entries of the files this build saw (atomically; a failure only loses the cache)."""
+        if not (self.dirty and self.path) or self.entries == self.known:
             return
         tmp = self.path.with_name(self.path.name + f".{os.getpid()}")
         try:
