@@ -49,7 +49,7 @@ def test_one_block_per_heading_and_paragraph_separated_by_blank_lines():
 
 def test_line_breaks_comments_and_markup_inside_words_are_handled():
     xml = CHAPTER.read_bytes().replace(
-        b"travelled to", b"trav<!-- a comment -->elled<lb/>to").replace(b"At <date", b"<hi rend=\"italic\">A</hi>t <date")
+        b"travelled to", b"trav<!-- a comment -->el<lb break=\"no\"/>led<lb/>to").replace(b"At <date", b"<hi rend=\"italic\">A</hi>t <date")
     text = "\n".join(chapter_blocks(parse_bytes(xml, "inline.xml")))
     assert "travelled to London" in text
     assert "At the end of 1936" in text

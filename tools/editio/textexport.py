@@ -47,7 +47,7 @@ def _inline_text(el, reading: str, out: list[str]) -> None:
         if not isinstance(child.tag, str):
             pass  # comments and processing instructions carry no text
         elif child.tag == _T + "lb":
-            out.append(" ")
+            out.append("" if child.get("break") == "no" else " ")  # break="no": a word split at the line end
         elif not _hidden(child, reading):
             _inline_text(child, reading, out)
         if child.tail:
