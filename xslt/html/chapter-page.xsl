@@ -52,6 +52,7 @@
         <xsl:call-template name="t:chapter-nav">
           <xsl:with-param name="pos" select="$pos"/>
         </xsl:call-template>
+        <xsl:call-template name="t:popovers"/>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>

@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- Names and dates: mentions become links to their register entries, typed (not by colour alone) and with a
-     popover that needs no JavaScript; dates become <time>. -->
+     popover (shown with JavaScript; a plain link without); dates become <time>. -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -49,19 +49,13 @@
           <a href="{$href}">
             <xsl:if test="exists($id)">
               <xsl:attribute name="id" select="$id"/>
-              <xsl:if test="$entry"><xsl:attribute name="aria-describedby" select="'pop-' || $id"/></xsl:if>
+              <xsl:if test="$entry"><xsl:attribute name="aria-describedby" select="f:popover-id($entry)"/></xsl:if>
             </xsl:if>
             <span class="vh"><xsl:value-of select="f:kind-singular($kind)"/>: </span>
             <xsl:apply-templates select="node() except .//tei:note">
               <xsl:with-param name="in-link" select="true()" tunnel="yes"/>
             </xsl:apply-templates>
           </a>
-          <xsl:if test="exists($id) and $entry">
-            <xsl:call-template name="t:popover">
-              <xsl:with-param name="entry" select="$entry"/>
-              <xsl:with-param name="id" select="'pop-' || $id"/>
-            </xsl:call-template>
-          </xsl:if>
         </xsl:when>
         <xsl:otherwise>
           <xsl:if test="$safe">
@@ -86,18 +80,31 @@
     <span class="{local-name()}"><xsl:apply-templates/></span>
   </xsl:template>
 
-  <!-- The popover of a mention: name, dates, one-line description. Shown by CSS on hover and keyboard focus. -->
-  <xsl:template name="t:popover">
+  <!-- The id of an entry's popover on a chapter page (one popover per entry, shared by all its mentions). -->
+  <xsl:function name="f:popover-id" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:param name="id" as="xs:string"/>
-    <span class="pop" role="tooltip" id="{$id}">
-      <xsl:variable name="made" select="$f:popover-bodies(string($entry/@xml:id))"/>
-      <xsl:sequence select="(if (exists($made)) then $made else f:popover-body($entry))/node()"/>
-    </span>
+    <xsl:sequence select="'pop-' || $entry/@xml:id"/>
+  </xsl:function>
+
+  <!-- The popovers of a chapter page, one per entry mentioned, in a hidden container at the end of the page:
+       every mention's link points at its entry's popover with aria-describedby (so screen readers get the
+       description without JavaScript), and editio.js moves the popover into the mention under the pointer or
+       the keyboard focus, where CSS shows it. Without JavaScript a mention is a plain link. One copy per
+       entry, not per mention, keeps pages small. -->
+  <xsl:template name="t:popovers">
+    <xsl:variable name="ids" select="sort(map:keys($f:popover-bodies))" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+    <xsl:if test="exists($ids)">
+      <div class="pops" hidden="hidden">
+        <xsl:for-each select="$ids">
+          <span class="pop" role="tooltip" id="{f:popover-id(f:entity('#' || ., $register))}">
+            <xsl:sequence select="$f:popover-bodies(current())/node()"/>
+          </span>
+        </xsl:for-each>
+      </div>
+    </xsl:if>
   </xsl:template>
 
-  <!-- The popover contents of every entry the current chapter mentions, made once per chapter: many mentions
-       share an entry, and the summary is the costly part. -->
+  <!-- The popover contents of every entry the current chapter mentions (keyed by entry id). -->
   <xsl:variable name="f:popover-bodies" as="map(xs:string, element())"
     select="map:merge(distinct-values(//tei:text//*[f:is-mention(.)]/f:ref-id(@ref))
                       ! (let $e := f:entity('#' || ., $register) return if ($e) then map{.: f:popover-body($e)} else ()))"

@@ -1,5 +1,6 @@
-/* editio.js: small enhancements for the web edition. Everything works without it; it adds the reading
-   switch's memory in the URL (?reading=printed), Escape to close a popover, and copyable citations. */
+/* editio.js: small enhancements for the web edition. Everything can be read without it; it adds the reading
+   switch's memory in the URL (?reading=printed), the mentions' popovers (Escape closes one), and copyable
+   citations. */
 (function () {
   "use strict";
 
@@ -32,6 +33,16 @@
   }
 
   function popovers() {
+    // A page holds one popover per entry (in a hidden container); the mention under the pointer or the keyboard
+    // focus takes its entry's popover in, and CSS shows it there.
+    function bring(ev) {
+      var a = ev.target.closest && ev.target.closest(".mention > a[aria-describedby]");
+      if (!a) return;
+      var pop = document.getElementById(a.getAttribute("aria-describedby"));
+      if (pop && pop.parentNode !== a.parentNode) a.parentNode.appendChild(pop);
+    }
+    document.addEventListener("mouseover", bring);
+    document.addEventListener("focusin", bring);
     document.addEventListener("keydown", function (ev) {
       if (ev.key !== "Escape") return;
       var open = document.querySelectorAll(".mention:hover, .mention:focus-within");
