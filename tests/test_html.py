@@ -443,6 +443,37 @@ def test_a_large_edition_gets_a_notes_index_of_beginnings(real_site):
     assert "shown by its beginning" not in small.text_content()
 
 
+def _big_notes_page(base: etree._Element, chapters: int) -> lxml.html.HtmlElement:
+    from editio.html import edition_pages
+
+    extracts = []
+    for n in range(1, chapters + 1):
+        x = etree.fromstring(etree.tostring(base))
+        x.set("stem", f"ch{n}")
+        x.set("order", f"ch{n}")
+        x.set("page", f"ch{n}.html")
+        extracts.append(etree.tostring(x))
+    pages = edition_pages(REPO / "tei" / "register.xml", extracts, SiteContext(title="Big", chapters=[]))
+    return lxml.html.document_fromstring(pages["notes.html"])
+
+
+def test_note_beginnings_start_the_full_notes_also_from_extracts_without_them(real_site):
+    base = etree.fromstring(chapter_extract(REAL_CHAPTER))
+    reading = "text()[not(ancestor::*[@class='vh' or @data-reading='printed'])]"  # as a reader sees it
+    full = [" ".join("".join(li.xpath(f"*[contains(@class, 'fn-body')]//{reading}")).split())
+            for li in real_site.html["notes.html"].xpath("//ol[@class='notes-list']/li")]
+    old = etree.fromstring(etree.tostring(base))  # an extract cached before extracts carried @beginning
+    for note in old.iterfind("{urn:editio:extract}note"):
+        del note.attrib["beginning"]
+    for extract in (base, old):
+        items = _big_notes_page(extract, 9).xpath("//section[1]/ol[@class='notes-list']/li")
+        shown = [li.xpath("string(p[@class='fn-body'])") for li in items]
+        assert len(shown) == len(full) > 0
+        for short, whole in zip(shown, full):
+            assert short and whole.startswith(short.removesuffix("…")), (short, whole)
+        assert any(s.endswith("…") for s in shown)
+
+
 def test_a_chapter_named_like_an_edition_page_does_not_replace_it(tmp_path):
     src = tmp_path / "ed"
     src.mkdir()

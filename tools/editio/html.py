@@ -279,6 +279,10 @@ def _extract_of(doc, chapter: Path, diagnostics) -> bytes:
     return out.encode("utf-8")
 
 
+#: Up to this many notes the notes page shows each in full; beyond, only their beginnings (see notes-index.xsl).
+NOTES_IN_FULL = 300
+
+
 def edition_pages(register: Path | None, extracts: list[bytes], ctx: SiteContext,
                   extra_pages: dict[str, bytes] | None = None,
                   diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
@@ -293,12 +297,18 @@ def edition_pages(register: Path | None, extracts: list[bytes], ctx: SiteContext
     for later in parsed[1:]:  # only the first chapter's header is used (about, index): keep the input small
         for header in later.findall(f"{{{TEI_NS}}}teiHeader"):
             later.remove(header)
+    notes = [n for x in parsed for n in x.iterfind(f"{{{EXTRACT_NS}}}note")]
+    if len(notes) > NOTES_IN_FULL:  # the notes index shows only each note's beginning, which the extract carries
+        for note in notes:
+            if note.get("beginning") is not None:
+                for copy in note.findall(f"{{{TEI_NS}}}note"):
+                    note.remove(copy)
     wrapper = etree.Element(f"{{{EXTRACT_NS}}}edition", nsmap={"x": EXTRACT_NS})
     wrapper.extend(parsed)
     pages_wanted = "guidelines.html" if not (extra_pages and "guidelines.html" in extra_pages) else ""
     _, results = _run("html/edition.xsl", xml_text=etree.tostring(wrapper, encoding="unicode"),
                       diagnostics=diagnostics, fallback=str(register or "register"), text_results=True,
-                      params=_params(register, ctx, **{"extra-pages": pages_wanted}))
+                      params=_params(register, ctx, **{"extra-pages": pages_wanted, "notes-in-full": NOTES_IN_FULL}))
     pages = {name: text.encode("utf-8") for name, text in results.items()}
     pages.update(extra_pages or {})
     return dict(sorted(pages.items()))

@@ -49,6 +49,13 @@
     <xsl:sequence select="if (count($words) le 1) then $s else string-join($words[position() lt last()], ' ')"/>
   </xsl:function>
 
+  <!-- The first $width characters of $s, cut at a word boundary and marked with an ellipsis; all of it if short. -->
+  <xsl:function name="f:beginning" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:param name="width" as="xs:integer"/>
+    <xsl:sequence select="if (string-length($s) le $width) then $s else f:before-last-space(substring($s, 1, $width)) || '…'"/>
+  </xsl:function>
+
   <!-- Context around $target inside $container, in the corrected reading: (before, target, after),
        before and after cut to about $width characters at word boundaries. -->
   <xsl:function name="f:snippet" as="xs:string+">

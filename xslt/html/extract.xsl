@@ -42,7 +42,9 @@
         </xsl:for-each>
       </xsl:for-each>
       <xsl:for-each select="tei:text/tei:body//tei:note[not(ancestor::tei:note)]">
-        <x:note n="{f:note-number(.)}" anchor="{f:note-anchor(.)}" type="{@type}">
+        <!-- @beginning: the note's first words, for the notes index of a large edition (which then needs no
+             copy of the note itself; editio.html drops the copies). -->
+        <x:note n="{f:note-number(.)}" anchor="{f:note-anchor(.)}" type="{@type}" beginning="{f:beginning(f:plain-text(node(), 'corrected'), 160)}">
           <xsl:call-template name="para"/>
           <xsl:copy-of select="."/>
         </x:note>

@@ -17,9 +17,9 @@
       <xsl:with-param name="content" as="node()*">
         <h1>Notes</h1>
         <xsl:variable name="full" select="count($extracts/x:note) le $notes-in-full"/>
-        <xsl:variable name="types" select="distinct-values($extracts/x:note/tei:note/@type)"/>
+        <xsl:variable name="types" select="distinct-values($extracts/x:note/@type[. != ''])"/>
         <p class="lead"><xsl:value-of select="count($extracts/x:note)"/> notes<xsl:if test="exists($types)">:
-          <xsl:value-of select="string-join(for $ty in sort($types) return count($extracts/x:note[tei:note/@type = $ty]) || ' ' || lower-case(f:note-type-label(($extracts/x:note/tei:note[@type = $ty])[1])) || 's', ', ')"/></xsl:if>.</p>
+          <xsl:value-of select="string-join(for $ty in sort($types) return count($extracts/x:note[@type = $ty]) || ' ' || lower-case(f:note-type-label(($extracts/x:note[@type = $ty])[1])) || 's', ', ')"/></xsl:if>.</p>
         <xsl:if test="not($full)">
           <p>Each note is shown by its beginning; follow the link to read it in its chapter.</p>
         </xsl:if>
@@ -35,7 +35,7 @@
                       <xsl:with-param name="fragment" select="string(@anchor)"/>
                     </xsl:call-template>
                     <xsl:text> · </xsl:text>
-                    <span class="fn-type"><xsl:value-of select="f:note-type-label(tei:note)"/></span>
+                    <span class="fn-type"><xsl:value-of select="f:note-type-label(.)"/></span>
                   </p>
                   <xsl:choose>
                     <xsl:when test="$full">
@@ -46,10 +46,9 @@
                       </xsl:for-each>
                     </xsl:when>
                     <xsl:otherwise>
-                      <xsl:variable name="text" select="f:plain-text(tei:note/node(), 'corrected')"/>
+                      <!-- The extract's @beginning; an extract made before it existed still has the note. -->
                       <p class="fn-body">
-                        <xsl:value-of select="if (string-length($text) le 160) then $text
-                                              else f:before-last-space(substring($text, 1, 160)) || '…'"/>
+                        <xsl:value-of select="(@beginning, f:beginning(f:plain-text(tei:note/node(), 'corrected'), 160))[1]"/>
                       </p>
                     </xsl:otherwise>
                   </xsl:choose>

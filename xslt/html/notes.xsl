@@ -8,9 +8,9 @@
   xmlns:m="urn:editio:mode"
   exclude-result-prefixes="#all">
 
-  <!-- The labels of note types, as shown before a note's text. -->
+  <!-- The labels of note types, as shown before a note's text ($note: a TEI note or an extract's x:note). -->
   <xsl:function name="f:note-type-label" as="xs:string">
-    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:param name="note" as="element()"/>
     <xsl:sequence select="(map{'historical': 'Historical note', 'editorial': 'Editorial note',
                                'translation': 'Translation note'}(string($note/@type)), 'Note')[1]"/>
   </xsl:function>
