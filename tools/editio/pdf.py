@@ -83,6 +83,11 @@ def _document_date(trees: list[etree._ElementTree]) -> int:
     return best
 
 
+def typst_root(files: list[Path]) -> Path:
+    """The folder Typst may read from: the deepest one holding every TEI file (attachments are read there)."""
+    return Path(os.path.commonpath([str(Path(f).resolve().parent) for f in files]))
+
+
 def wrapper_document(edition: Edition, reading: str) -> tuple[str, list[Path], list]:
     """The XML handed to the print stylesheet, the files in the order it numbers them, and their trees."""
     trees = [(path, load_xml(path)) for path in edition.files]
@@ -99,10 +104,13 @@ def wrapper_document(edition: Edition, reading: str) -> tuple[str, list[Path], l
         top.set(key.replace("_", "-"), getattr(cfg, key) or "")
     for name in cfg.editors:
         etree.SubElement(top, f"{{{PRINT_NS}}}editor").text = name
+    root = typst_root([p for p, _ in ordered])
     for index, (path, tree) in enumerate(ordered):
         holder = etree.SubElement(top, f"{{{PRINT_NS}}}file")
         holder.set("n", str(index))
         holder.set("name", path.name)
+        # Typst reads the file itself for the attachment, from this path under typst_root().
+        holder.set("path", "/" + Path(path).resolve().relative_to(root).as_posix())
         holder.set("role", "register" if is_register(tree) else "chapter")
         holder.append(_annotated(tree))
     return etree.tostring(top, encoding="unicode"), [p for p, _ in ordered], [t for _, t in ordered]
@@ -117,10 +125,7 @@ def typst_markup(edition: Edition, *, reading: str = "corrected") -> tuple[str, 
                           f"choose one of: {', '.join(READINGS)}")
     xml_text, files, trees = wrapper_document(edition, reading)
     sheet = stylesheet(STYLESHEET)
-    # The files' text goes in as a parameter, not inside the wrapper: Saxon's XML parser allows
-    # only 100,000 entity references per document, and escaped markup would need one per '<'.
-    sources = [path.read_bytes().decode("utf-8") for path in files]
-    markup, _ = sheet.run(xml_text=xml_text, params={"reading": reading, "sources": sources})
+    markup, _ = sheet.run(xml_text=xml_text, params={"reading": reading})
     warnings = [_message_diagnostic(m, files) for m in sheet.messages()]
     return markup, files, _document_date(trees), warnings
 
@@ -160,11 +165,14 @@ def _compile_error(exc, markup: str, files: list[Path]) -> EditioError:
 
 
 def compile_markup(markup: str, files: list[Path], timestamp: int) -> bytes:
-    """Typeset ``markup`` with Typst's bundled fonts as PDF/A-3b (tagged)."""
+    """Typeset ``markup`` with Typst's bundled fonts as PDF/A-3b (tagged).
+
+    Typst reads the attached TEI files itself, under :func:`typst_root` of ``files``.
+    """
     import typst
 
     try:
-        return typst.compile(markup.encode("utf-8"), format="pdf", ignore_system_fonts=True,
+        return typst.compile(markup.encode("utf-8"), format="pdf", root=str(typst_root(files)), ignore_system_fonts=True,
                              pdf_standards="a-3b", timestamp=timestamp, pdf_tags=True)
     except typst.TypstError as exc:
         raise _compile_error(exc, markup, files) from None

@@ -3,8 +3,8 @@
 <!--
   Input: the wrapper editio.pdf builds, <e:edition> holding one <e:file> per
   TEI file (chapters in reading order, then registers), each with its TEI
-  tree, every element carrying its source line in @e:line; the files' raw
-  text comes in $sources. Output (method text): one Typst document.
+  tree, every element carrying its source line in @e:line, and its @path
+  for the attachment (read by Typst). Output (method text): one Typst document.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"

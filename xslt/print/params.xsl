@@ -19,10 +19,4 @@
     of each chapter.
   -->
   <xsl:param name="apparatus-heading" as="xs:string" select="'Textual apparatus'"/>
-
-  <!--
-    sources: the text of each TEI file, in the order of the e:file elements
-    (e:file/@n + 1), attached to the PDF byte for byte. Set by editio pdf.
-  -->
-  <xsl:param name="sources" as="array(xs:string)" select="[]"/>
 </xsl:stylesheet>
