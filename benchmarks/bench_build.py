@@ -5,7 +5,7 @@
 
 Each case runs the real command in the generated edition's folder. Peak memory
 is the largest sum of the resident memory of the build and all its worker
-processes, sampled every 20 ms from /proc (so -j 2 counts both workers).
+processes, sampled every 50 ms from /proc (so -j 2 counts both workers).
 """
 
 from __future__ import annotations
@@ -25,31 +25,32 @@ sys.path.insert(0, str(HERE))
 from gen_corpus import generate  # noqa: E402
 from timing import table  # noqa: E402
 
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 TARGETS = {"full HTML": 15.0, "full HTML+PDF": 45.0, "no-op rebuild": 1.0, "one chapter changed": 2.0}
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                found.extend(int(c) for c in fh.read().split())
+    except OSError:
+        pass
+    return found
 
 
 def _tree_rss_kb(root_pid: int) -> int:
     """Resident memory of a process and all its descendants, in kB."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                stat = fh.read()
-            with open(f"/proc/{entry}/statm") as fh:
-                pages = int(fh.read().split()[1])
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
     total, todo = 0, [root_pid]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/statm") as fh:
+                total += int(fh.read().split()[1]) * PAGE_KB
+        except OSError:
+            continue
+        todo.extend(_children(pid))
     return total
 
 
@@ -65,7 +66,7 @@ def measure(args: list[str], cwd: Path) -> tuple[float, float, str]:
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kb(proc.pid))
-        time.sleep(0.02)
+        time.sleep(0.05)
     wall = time.perf_counter() - start
     err = proc.stderr.read()
     if proc.returncode != 0:
