@@ -474,6 +474,26 @@ def test_note_beginnings_start_the_full_notes_also_from_extracts_without_them(re
         assert any(s.endswith("…") for s in shown)
 
 
+def test_worker_processes_make_the_same_site_and_warnings(tmp_path, monkeypatch):
+    import editio.html
+
+    src = tmp_path / "src"
+    shutil.copytree(HOSTILE, src)
+    for n in (2, 3, 10):  # more chapters, each with the hostile one's warnings
+        shutil.copy(src / "chapter-hostile.xml", src / f"chapter-hostile-{n}.xml")
+    monkeypatch.setattr(editio.html, "PARALLEL_MIN_CHAPTERS", 2)
+    edition = _edition(src)
+    one = write_site(edition, tmp_path / "one")
+    two = write_site(edition, tmp_path / "two", jobs=2)
+    assert one and one == two
+    assert {d.path for d in two} >= {str(src / "chapter-hostile-10.xml"), str(src / "chapter-hostile-2.xml")}
+    files = {p.relative_to(tmp_path / "one").as_posix(): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    assert "chapter-hostile-10.html" in files
+    for rel, data in files.items():
+        assert (tmp_path / "two" / rel).read_bytes() == data, rel
+    assert sorted(p.name for p in (tmp_path / "two").rglob("*")) == sorted(p.name for p in (tmp_path / "one").rglob("*"))
+
+
 def test_a_chapter_named_like_an_edition_page_does_not_replace_it(tmp_path):
     src = tmp_path / "ed"
     src.mkdir()

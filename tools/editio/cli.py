@@ -365,13 +365,16 @@ Examples:
   editio html                          # the edition in this folder -> site/
   editio html --out /tmp/preview       # somewhere else
   editio html tei/ --strict            # warnings (unsafe URLs, unknown elements) fail the run
+  editio html -j 2                     # a large edition: chapters in 2 worker processes
 """)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=str), default=None,
               help="The site folder (default: OUTPUT from edition.toml, normally site/). Replaced atomically.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1); the site is still written.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Make the chapters in this many worker processes (worth it from a few dozen chapters).")
 @handle_errors
-def html(paths, out, strict):
+def html(paths, out, strict, jobs):
     """The web edition: a static, offline, accessible website.
 
     PATHS are TEI files or folders (default: the edition's inputs). Writes a
@@ -385,7 +388,7 @@ def html(paths, out, strict):
 
     edition = Edition.load(paths=list(paths) or None)
     target = out or edition.config.output_dir
-    warnings = write_site(edition, target)
+    warnings = write_site(edition, target, jobs=jobs)
     _echo_diagnostics(warnings)
     click.echo(f"wrote {target} ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})", err=True)
     if strict and warnings:

@@ -338,38 +338,181 @@ def _split(files: list[Path]) -> tuple[list[Path], Path | None, dict[Path, etree
     return chapters, (registers[0] if registers else None), trees
 
 
-def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
-    """Every file of the site in memory: pages, assets and the TEI sources (``tei/NAME.xml``)."""
+def _parse_chapter(path: Path, tree: etree._ElementTree | None = None):
+    """A chapter (safely loaded unless ``tree`` is given), line-marked and parsed for Saxon."""
     from .transform import parse_text
 
+    return parse_text(_marked_text(tree if tree is not None else load_xml(path), path))
+
+
+def _extract_title(extract: bytes) -> str:
+    """The title attribute of an extract, read from its root start tag alone (extracts are large)."""
+    start = re.search(rb"<x:extract\b[^>]*>", extract)
+    try:
+        return etree.fromstring(start.group(0)[:-1].rstrip(b"/") + b"/>").get("title") or ""
+    except (AttributeError, etree.XMLSyntaxError):  # not the expected start tag: read it all
+        return parse_bytes(extract, "extract").getroot().get("title") or ""
+
+
+#: Fewer chapters than this are transformed in the main process even with jobs > 1: a worker costs a Python
+#: start and two stylesheet compiles (about 0.5 s of CPU).
+PARALLEL_MIN_CHAPTERS = 16
+
+
+def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jobs: int = 1) -> dict[str, bytes]:
+    """Every file of the site in memory: pages, assets and the TEI sources (``tei/NAME.xml``).
+
+    With ``jobs`` > 1 (and enough chapters) the chapters' extracts and pages are made by that many worker
+    processes while this one makes the edition-wide pages.
+    """
     chapters, register, trees = _split(edition.files)
     ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
-    docs, extracts = {}, []
-    for path in chapters:  # each chapter is loaded and parsed once, for its extract and its page
-        docs[path] = parse_text(_marked_text(trees.pop(path), path))
-        extract = _extract_of(docs[path], path, diagnostics)
-        extracts.append(extract)
-        title = etree.fromstring(extract).get("title") or path.stem
-        ctx.chapters.append(ChapterInfo(stem=path.stem, title=title, page=page_name(path.stem)))
     files: dict[str, bytes] = {}
-    for path in chapters:
-        files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
-    files.update(edition_pages(register, extracts, ctx, diagnostics=diagnostics))
+    workers = _ChapterWorkers(chapters, jobs) if jobs > 1 and len(chapters) >= PARALLEL_MIN_CHAPTERS else None
+    try:
+        if workers is not None:
+            trees.clear()
+            extracts = workers.extracts(diagnostics)
+        else:
+            docs, extracts = {}, []
+            for path in chapters:  # each chapter is loaded and parsed once, for its extract and its page
+                docs[path] = _parse_chapter(path, trees.pop(path))
+                extracts.append(_extract_of(docs[path], path, diagnostics))
+        for path, extract in zip(chapters, extracts):
+            ctx.chapters.append(ChapterInfo(stem=path.stem, title=_extract_title(extract) or path.stem,
+                                            page=page_name(path.stem)))
+        if workers is not None:
+            workers.start_pages(register, ctx)  # the workers make the chapter pages while this process ...
+        else:
+            for path in chapters:
+                files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
+        files.update(edition_pages(register, extracts, ctx, diagnostics=diagnostics))  # ... makes these
+        if workers is not None:
+            files.update(workers.pages(diagnostics))
+    finally:
+        if workers is not None:
+            workers.close()
     files.update(static_assets())
     for path in chapters + ([register] if register else []):
         files[f"tei/{path.name}"] = path.read_bytes()
-    return files
+    return dict(sorted(files.items()))
 
 
-def write_site(edition: Edition, out_dir: Path | None = None) -> list[Diagnostic]:
+class _ChapterWorkers:
+    """Spawned processes that each own a fixed share of the chapters: a worker makes its chapters' extracts,
+    keeps them parsed, then makes their pages, so every chapter is loaded and parsed once."""
+
+    def __init__(self, chapters: list[Path], jobs: int):
+        import multiprocessing
+
+        mp = multiprocessing.get_context("spawn")  # never fork a process that may already hold Saxon
+        self.chapters = chapters
+        self.shares = [chapters[i::jobs] for i in range(min(jobs, len(chapters)))]
+        self.conns, self.procs = [], []
+        for share in self.shares:
+            here, there = mp.Pipe()
+            proc = mp.Process(target=_worker_main, args=(there, share), daemon=True)
+            proc.start()
+            there.close()
+            self.conns.append(here)
+            self.procs.append(proc)
+
+    def _results(self, diagnostics) -> list:
+        results = []
+        for conn, proc in zip(self.conns, self.procs):
+            try:
+                status, value, warnings = conn.recv()
+            except (EOFError, OSError):
+                raise EditioError(Diagnostic(str(self.chapters[0].parent), 0, 0, ERROR,
+                                             f"a worker process stopped unexpectedly (exit code {proc.exitcode})",
+                                             "html.worker", "run again with -j 1")) from None
+            if status != "ok":
+                raise value
+            if diagnostics is not None:
+                diagnostics.extend(warnings)
+            results.append(value)
+        return results
+
+    def extracts(self, diagnostics) -> list[bytes]:
+        """Every chapter's extract, in the order of the chapters."""
+        for conn in self.conns:
+            conn.send(("extracts",))
+        made = {}
+        for share, extracts in zip(self.shares, self._results(diagnostics)):
+            made.update(zip(share, extracts))
+        return [made[path] for path in self.chapters]
+
+    def start_pages(self, register: Path | None, ctx: SiteContext) -> None:
+        for conn in self.conns:
+            conn.send(("pages", register, ctx))
+
+    def pages(self, diagnostics) -> dict[str, bytes]:
+        """The chapter pages asked for by :meth:`start_pages`."""
+        files: dict[str, bytes] = {}
+        for pages in self._results(diagnostics):
+            files.update(pages)
+        return files
+
+    def close(self) -> None:
+        for conn in self.conns:
+            try:
+                conn.send(("stop",))
+            except OSError:
+                pass
+        for proc in self.procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+        for conn in self.conns:
+            conn.close()
+
+
+def _worker_main(conn, chapters: list[Path]) -> None:
+    """A chapter worker's loop: ("extracts",), ("pages", register, ctx) or ("stop",)."""
+    docs: dict[Path, object] = {}
+    try:
+        while True:
+            try:
+                message = conn.recv()
+            except EOFError:
+                return
+            if message[0] == "stop":
+                return
+            warnings: list[Diagnostic] = []
+            try:
+                if message[0] == "extracts":
+                    result = []
+                    for path in chapters:
+                        docs[path] = _parse_chapter(path)
+                        result.append(_extract_of(docs[path], path, warnings))
+                else:
+                    _, register, ctx = message
+                    result = {}
+                    for path in chapters:
+                        doc = docs.pop(path, None) or _parse_chapter(path)
+                        result.update(_page_of(doc, path, register, ctx, warnings))
+                conn.send(("ok", result, warnings))
+            except EditioError as exc:
+                conn.send(("error", exc, []))
+            except Exception as exc:  # an editio bug: report it in the main process with its message
+                conn.send(("error", EditioError(Diagnostic(str(chapters[0]), 0, 0, ERROR,
+                                                           f"worker failed: {type(exc).__name__}: {exc}",
+                                                           "html.worker", "this is a bug in editio")), []))
+    finally:
+        conn.close()
+
+
+def write_site(edition: Edition, out_dir: Path | None = None, jobs: int = 1) -> list[Diagnostic]:
     """Make the whole site in ``out_dir`` (default: the edition's output folder) and return the warnings.
 
     The site is written into a temporary folder beside ``out_dir`` and swapped
     in only when complete, so any failure leaves the previous site as it was.
+    ``jobs`` > 1 makes the chapters in that many worker processes (see :func:`build_site`).
     """
     out_dir = Path(out_dir or edition.config.output_dir).resolve()
     diagnostics: list[Diagnostic] = []
-    files = build_site(edition, diagnostics)
+    files = build_site(edition, diagnostics, jobs=jobs)
     write_tree(files, out_dir, keep=(edition.config.pdf_name, "text"))
     return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.rule, d.message))
 
