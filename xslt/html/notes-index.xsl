@@ -30,10 +30,8 @@
               <xsl:for-each select="x:note">
                 <li class="note-{(@type[. != ''], 'plain')[1]}" value="{@n}">
                   <p class="fn-head">
-                    <xsl:call-template name="t:where">
-                      <xsl:with-param name="item" select="."/>
-                      <xsl:with-param name="fragment" select="string(@anchor)"/>
-                    </xsl:call-template>
+                    <!-- The chapter is the section's heading: the link names the note and its paragraph only. -->
+                    <a href="{../@page}#{@anchor}">Note <xsl:value-of select="@n"/><xsl:if test="@pn">, ¶ <xsl:value-of select="@pn"/></xsl:if></a>
                     <xsl:text> · </xsl:text>
                     <span class="fn-type"><xsl:value-of select="f:note-type-label(.)"/></span>
                   </p>

@@ -25,7 +25,7 @@
   <xsl:param name="extra-pages" as="xs:string" select="'guidelines.html'"/>
 
   <!-- Characters of context on each side of a mention in the register's backlinks and the timeline. -->
-  <xsl:param name="snippet-width" as="xs:integer" select="60"/>
+  <xsl:param name="snippet-width" as="xs:integer" select="40"/>
 
   <!-- Up to this many notes, the notes page shows every note in full; a larger edition gets an index of the
        notes' beginnings (each linked to the note in its chapter), so the page stays a usable size. -->

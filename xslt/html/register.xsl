@@ -139,17 +139,26 @@
         <xsl:choose>
           <xsl:when test="empty($mentions)"><p>Not mentioned in the text.</p></xsl:when>
           <xsl:otherwise>
-            <ol>
-              <xsl:for-each select="$mentions">
+            <!-- Grouped by chapter, so a chapter's title is written once per entry, not once per mention. -->
+            <ol class="mention-chapters">
+              <xsl:for-each-group select="$mentions" group-adjacent="generate-id(ancestor::x:extract)">
+                <xsl:variable name="ex" select="ancestor::x:extract"/>
                 <li>
-                  <xsl:call-template name="t:where">
-                    <xsl:with-param name="item" select="."/>
-                    <xsl:with-param name="fragment" select="string(@id)"/>
-                  </xsl:call-template>
-                  <xsl:text>: </xsl:text>
-                  <xsl:call-template name="t:snippet"><xsl:with-param name="item" select="."/></xsl:call-template>
+                  <a href="{$ex/@page}"><xsl:value-of select="$ex/@title"/></a>
+                  <ul>
+                    <xsl:for-each select="current-group()">
+                      <li>
+                        <a href="{$ex/@page}#{@id}">
+                          <xsl:value-of select="(string-join((@pn ! ('¶ ' || .), @note ! ('note ' || .)), ', ')[. != ''],
+                                                 'heading')[1]"/>
+                        </a>
+                        <xsl:text>: </xsl:text>
+                        <xsl:call-template name="t:snippet"><xsl:with-param name="item" select="."/></xsl:call-template>
+                      </li>
+                    </xsl:for-each>
+                  </ul>
                 </li>
-              </xsl:for-each>
+              </xsl:for-each-group>
             </ol>
           </xsl:otherwise>
         </xsl:choose>
