@@ -50,6 +50,18 @@
         $next[not($p//(tei:choice | tei:supplied | tei:surplus | tei:del)[. >> $correction][. &lt;&lt; $next])])[1]"/>
   </xsl:function>
 
+  <!-- A paragraph's mentions (outside notes) of one register entry, by "PARAGRAPH-ID KEY". -->
+  <xsl:key name="mention-in-paragraph"
+    match="tei:persName[ancestor::tei:p][not(ancestor::tei:note)] | tei:placeName[ancestor::tei:p][not(ancestor::tei:note)]
+           | tei:orgName[ancestor::tei:p][not(ancestor::tei:note)] | tei:rs[ancestor::tei:p][not(ancestor::tei:note)]"
+    use="for $key in f:ref-key(.) return generate-id(ancestor::tei:p[1]) || ' ' || $key"/>
+
+  <!-- The corrections an editorial note explains, by the note's generate-id() (see f:note-of-correction):
+       built once, so deciding whether a note goes to the apparatus is a lookup, not a search of its paragraph. -->
+  <xsl:key name="explained-correction"
+    match="tei:choice[ancestor::tei:p] | tei:supplied[ancestor::tei:p] | tei:surplus[ancestor::tei:p] | tei:del[ancestor::tei:p]"
+    use="f:note-of-correction(.) ! generate-id(.)"/>
+
   <xsl:template match="tei:div" mode="m:text">
     <xsl:value-of select="f:src(.)"/>
     <xsl:apply-templates select="*" mode="m:text"/>
@@ -80,22 +92,29 @@
     <xsl:apply-templates select="$nodes" mode="m:inline"/>
   </xsl:function>
 
+  <!-- One regex test per text node: the rare text with unprintable characters takes the slow path. -->
   <xsl:template match="text()" mode="m:inline">
-    <xsl:if _test="matches(., '{$f:unprintable}')">
-      <xsl:message _select="ancestor::e:file/@n || ':' || ../@e:line || ':pdf.no-glyph: no bundled font has the characters &quot;'
-          || string-join(analyze-string(., '{$f:unprintable}')/*:match, ' ') || '&quot;; they are printed as their code points'"/>
-    </xsl:if>
-    <xsl:sequence select="f:typst-text(.)"/>
+    <xsl:choose>
+      <xsl:when _test="matches(., '{$f:unprintable}')">
+        <xsl:message _select="ancestor::e:file/@n || ':' || ../@e:line || ':pdf.no-glyph: no bundled font has the characters &quot;'
+            || string-join(analyze-string(., '{$f:unprintable}')/*:match, ' ') || '&quot;; they are printed as their code points'"/>
+        <xsl:sequence select="f:typst-text-split(.)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:sequence select="f:typst-escape(.)"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
   <xsl:template match="comment() | processing-instruction()" mode="m:inline"/>
 
   <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:rs[@type = ('person', 'place', 'org')]" mode="m:inline">
     <xsl:variable name="key" select="f:ref-key(.)"/>
     <xsl:sequence select="f:src(.)"/>
-    <!-- One anchor per entity and paragraph (index pages are per page; fewer anchors, faster layout). -->
-    <xsl:variable name="para" select="ancestor::tei:p[1]"/>
-    <xsl:variable name="again" select="exists($para) and (some $m in $para//(tei:persName | tei:placeName | tei:orgName | tei:rs)[. &lt;&lt; current()][not(ancestor::tei:note)] satisfies f:ref-key($m) = $key)"/>
-    <xsl:sequence select="if (exists($key) and not(ancestor::tei:note) and ancestor::tei:body and not($again)) then '#ix(' || f:typst-string($key) || ')' else ()"/>
+    <!-- One anchor per entity and paragraph (index pages are per page; fewer anchors, faster layout):
+         only the paragraph's first mention of the entity carries one. -->
+    <xsl:variable name="first" select="exists($key) and not(ancestor::tei:note) and ancestor::tei:body
+        and (not(ancestor::tei:p) or key('mention-in-paragraph', generate-id(ancestor::tei:p[1]) || ' ' || $key)[1] is .)"/>
+    <xsl:sequence select="if ($first) then '#ix(' || f:typst-string($key) || ')' else ()"/>
     <xsl:apply-templates mode="m:inline"/>
   </xsl:template>
 
@@ -135,7 +154,7 @@
       <xsl:when test="ancestor::tei:note or ancestor::tei:teiHeader">
         <xsl:sequence select="' (' || f:trim(string-join(f:inline(node()))) || ')'"/>
       </xsl:when>
-      <xsl:when test="@type = 'editorial' and (some $c in ancestor::tei:p[1]//(tei:choice | tei:supplied | tei:surplus | tei:del) satisfies f:note-of-correction($c) is current())"/>
+      <xsl:when test="@type = 'editorial' and exists(key('explained-correction', generate-id()))"/>
       <xsl:otherwise>
         <xsl:sequence select="f:src(.) || '#h(0pt, weak: true)#footnote[' || f:trim(string-join(f:inline(node()))) || ']'"/>
       </xsl:otherwise>
