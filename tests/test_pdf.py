@@ -6,6 +6,7 @@ before they exist) is built once per session; every test reads that PDF.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -325,3 +326,22 @@ def test_hostile_text_ids_and_attributes_are_typeset_literally(tmp_path):
         assert literal in text, literal
     (warning,) = result.warnings
     assert warning.path.endswith("chapter.xml") and warning.line == 31 and warning.rule == "pdf.unhandled"
+
+
+def test_files_from_different_folders_are_attached_and_their_text_stays_out_of_the_markup(tmp_path):
+    """Typst reads each TEI file itself under the deepest common folder; the markup only names it."""
+    chapters, registers = tmp_path / "volume" / "chapters", tmp_path / "volume" / "people"
+    chapters.mkdir(parents=True)
+    registers.mkdir(parents=True)
+    chapter = chapters / "chapter-1.xml"
+    register = registers / "register.xml"
+    shutil.copy(SAMPLE / "chapter-1.xml", chapter)
+    shutil.copy(SAMPLE / "register.xml", register)
+    edition = Edition.load(REPO, paths=[chapter, register])
+    markup, files, timestamp, _ = print_edition.typst_markup(edition)
+    assert print_edition.typst_root(files) == (tmp_path / "volume").resolve()
+    assert 'read("/chapters/chapter-1.xml", encoding: none)' in markup
+    assert "<teiHeader" not in markup, "the TEI text itself must not pass through the markup"
+    reader = PdfReader(io.BytesIO(print_edition.compile_markup(markup, files, timestamp)))
+    assert reader.attachments["chapter-1.xml"] == [chapter.read_bytes()]
+    assert reader.attachments["register.xml"] == [register.read_bytes()]
