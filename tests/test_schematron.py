@@ -101,3 +101,23 @@ def test_findings_of_one_rule_are_capped_with_a_count(tmp_path):
     found = [d for d in check(tmp_path / "c.xml", tmp_path / "register.xml") if d.rule == "p.id"]
     assert len(found) == MAX_PER_RULE + 1
     assert found[-1].message.startswith("50 more [p.id] problems")
+
+
+def test_a_node_matched_by_an_earlier_rule_of_the_pattern_is_not_checked_by_a_later_one(tmp_path):
+    from editio.schematron import SchematronEngine
+
+    sch = tmp_path / "order.sch"
+    sch.write_text('''<sch:schema xmlns:sch="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt3">
+  <sch:ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>
+  <sch:pattern id="order">
+    <sch:rule context="tei:p[@xml:id = 'ch1-p1']">
+      <sch:report id="first" test="true()">first rule</sch:report>
+    </sch:rule>
+    <sch:rule context="tei:body//tei:p">
+      <sch:report id="second" test="true()">second rule</sch:report>
+    </sch:rule>
+  </sch:pattern>
+</sch:schema>''', encoding="utf-8")
+    path = SAMPLE / "chapter-1.xml"
+    found = SchematronEngine(sch).check({str(path): load_xml(path)})
+    assert sorted((d.rule, d.line) for d in found) == [("first", 58), ("second", 61)]

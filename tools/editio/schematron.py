@@ -44,7 +44,7 @@ class Check:
     """One assert or report of a rule."""
 
     test: etree.XPath
-    #: The rule's context nodes for which this check fires, in one evaluation.
+    #: Filters the rule's context nodes (passed as a variable) to those for which this check fires.
     failing: etree.XPath
     is_assert: bool
     rule_id: str
@@ -104,6 +104,9 @@ def date_bound(value: str, upper: bool) -> str:
         return f"{y}-{mo}-{last:02d}"
     return f"{y}-{mo}-{d}"
 
+
+#: The XPath variable that carries a rule's context nodes to its asserts.
+_CONTEXT = "editio-context"
 
 _WITH_ID = etree.XPath("//*[@xml:id]")
 _POINTERS = etree.XPath("//@ref | //@target | //@corresp | //@resp | //@who")
@@ -215,7 +218,7 @@ class SchematronEngine:
                     hint = " ".join(diagnostics.get(d, "") for d in (c.get("diagnostics") or "").split()).strip()
                     test = c.get("test")
                     fires = f"not({test})" if c.tag == f"{{{SCH}}}assert" else f"boolean({test})"
-                    checks.append(Check(self._xpath(test), self._xpath(f"({select})[{fires}]"),
+                    checks.append(Check(self._xpath(test), self._xpath(f"${_CONTEXT}[{fires}]"),
                                         c.tag == f"{{{SCH}}}assert",
                                         c.get("id") or pattern.id, WARNING if role in ("warning", "warn", "info") else ERROR,
                                         self._message(c), hint))
@@ -279,41 +282,35 @@ class SchematronEngine:
     def _run_pattern(self, pattern: Pattern, tree, shown: str, variables: dict) -> list[Diagnostic]:
         """Fire each rule on the nodes no earlier rule of the pattern matched (Schematron's rule order).
 
-        A rule without its own variables is checked in bulk: one XPath per
-        assert selects the failing nodes, instead of one evaluation per node.
+        The context is selected once per rule; a rule without its own
+        variables is then checked in bulk: each assert filters that node set
+        in one XPath call (``$context[not(test)]``), instead of one call per
+        node or one scan of the document per assert.
         """
         out = []
         earlier: set[int] = set()
         keep_alive = []  # ids of lxml proxies are only stable while they live
-        alone = len(pattern.rules) == 1
         for rule in pattern.rules:
-            if alone and not rule.lets:  # no earlier rule to defer to: every failing node is this rule's
-                for check in rule.checks:
-                    failing = check.failing(tree, **variables)
-                    out.extend(self._diagnostic(shown, n, check, variables) for n in failing[:MAX_PER_RULE])
-                    if len(failing) > MAX_PER_RULE:
-                        out.append(self._more(shown, out[-1], check, len(failing) - MAX_PER_RULE))
-                return out
             nodes = [n for n in rule.context(tree, **variables) if isinstance(n, etree._Element)]
             keep_alive.append(nodes)
-            mine = {id(n) for n in nodes} - earlier
+            if earlier:
+                nodes = [n for n in nodes if id(n) not in earlier]
             if rule.lets:
                 for node in nodes:
-                    if id(node) not in mine:
-                        continue
                     local = dict(variables)
                     for name, xp in rule.lets:
                         local[name] = xp(node, **local)
                     for check in rule.checks:
                         if bool(check.test(node, **local)) != check.is_assert:
                             out.append(self._diagnostic(shown, node, check, local))
-            else:
+            elif nodes:
                 for check in rule.checks:
-                    failing = [n for n in check.failing(tree, **variables) if id(n) in mine]
+                    failing = check.failing(tree, **{_CONTEXT: nodes}, **variables)
                     out.extend(self._diagnostic(shown, n, check, variables) for n in failing[:MAX_PER_RULE])
                     if len(failing) > MAX_PER_RULE:
                         out.append(self._more(shown, out[-1], check, len(failing) - MAX_PER_RULE))
-            earlier |= mine
+            if len(pattern.rules) > 1:
+                earlier.update(id(n) for n in nodes)
         return out
 
     @staticmethod
