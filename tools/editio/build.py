@@ -609,6 +609,7 @@ class _Build:
         pdf_reused = _reuse(self.old_dir, prev.get("pdf"), pdf_key) if pdf_key else None
 
         runner = _Runner(jobs)
+        stage: Stage | None = None  # made when the first new file is ready; results go straight to disk
         try:
             t = time.perf_counter()
             need_pdf = pdf_key is not None and pdf_reused is None
@@ -636,7 +637,7 @@ class _Build:
             # Phase 2: this build's chapters: extract (edition-wide data), text and page, where changed.
             page_base = hash_bytes(tool, sfp, _ctx_fingerprint(ctx), register.digest if register else "")
             reused: dict[str, dict[str, dict]] = {}
-            fresh: dict[str, dict[str, dict[str, bytes]]] = {}
+            fresh: dict[str, dict[str, dict[str, str]]] = {}  # name -> unit -> {rel: hash}, written
             warnings: dict[str, list[Diagnostic]] = {}
             second: list[Job] = []
             for s in mine:
@@ -659,7 +660,9 @@ class _Build:
                                       register.path if register else None, ctx if "page" in what else None))
             self.progress.stage("transforming chapters", len(second))
             for r in runner.map(second):
-                fresh[r.name] = r.files
+                stage = stage or Stage(self.settings.out_dir)
+                fresh[r.name] = {unit: {rel: stage.write(rel, data) for rel, data in sorted(files.items())}
+                                 for unit, files in r.files.items()}
                 warnings[r.name] = r.warnings
                 self.progress.step(r.name)
             self._timed("transform", t)
@@ -688,54 +691,51 @@ class _Build:
                 self._timed("pdf", t)
                 self.result.rebuilt_parts.append("pdf")
 
-            stage = Stage(self.settings.out_dir)
-            try:
-                t = time.perf_counter()
-                entries: dict[str, dict] = {}
-                for s in mine:
-                    entry = entries[s.name] = {}
-                    for unit, files in sorted(reused.get(s.name, {}).items()):
-                        for rel, (digest, src) in files.items():
-                            stage.link(rel, src, digest)
-                        entry[unit] = _old_unit(old_chapters, s.name, unit)
-                    for i, (unit, files) in enumerate(sorted(fresh.get(s.name, {}).items())):
-                        # a job's warnings name their file and line; they are kept with its first unit
-                        entry[unit] = {"key": keys[s.name, unit],
-                                       "files": {rel: stage.write(rel, data) for rel, data in sorted(files.items())},
-                                       "warnings": _warning_dicts(warnings.get(s.name, []) if i == 0 else [])}
-                    for unit in entry.values():
-                        self.result.warnings.extend(_warnings_of(unit) or [])
-                self.result.rebuilt = sorted(fresh)
-                self.result.reused = sorted(mine_names - set(fresh))
-                if pdf_unit is not None:
-                    for rel, (digest, src) in pdf_reused.items():
+            stage = stage or Stage(self.settings.out_dir)
+            t = time.perf_counter()
+            entries: dict[str, dict] = {}
+            for s in mine:
+                entry = entries[s.name] = {}
+                for unit, files in sorted(reused.get(s.name, {}).items()):
+                    for rel, (digest, src) in files.items():
                         stage.link(rel, src, digest)
-                elif pdf_key is not None:
-                    rel = self.settings.config.pdf_name
-                    pdf_unit = {"key": pdf_key, "files": {rel: stage.write(rel, pdf_bytes)},
-                                "warnings": _warning_dicts(pdf_warnings)}
-                if pdf_unit:
-                    self.result.warnings.extend(_warnings_of(pdf_unit) or [])
-                manifest = dict(head, chapters=entries, pdf=pdf_unit)
-                self._timed("stage", t)
-                if self.shard is None:
-                    t = time.perf_counter()
-                    self.progress.stage("edition pages", 0)
-                    _pause()
-                    manifest = _assemble(stage, manifest, sources, register, ctx, self.result,
-                                         _Previous(self.old_dir, prev))
-                    self._timed("edition", t)
-                stage.write(MANIFEST, _dump(manifest))
+                    entry[unit] = _old_unit(old_chapters, s.name, unit)
+                for i, (unit, files) in enumerate(sorted(fresh.get(s.name, {}).items())):
+                    # a job's warnings name their file and line; they are kept with its first unit
+                    entry[unit] = {"key": keys[s.name, unit], "files": files,
+                                   "warnings": _warning_dicts(warnings.get(s.name, []) if i == 0 else [])}
+                for unit in entry.values():
+                    self.result.warnings.extend(_warnings_of(unit) or [])
+            self.result.rebuilt = sorted(fresh)
+            self.result.reused = sorted(mine_names - set(fresh))
+            if pdf_unit is not None:
+                for rel, (digest, src) in pdf_reused.items():
+                    stage.link(rel, src, digest)
+            elif pdf_key is not None:
+                rel = self.settings.config.pdf_name
+                pdf_unit = {"key": pdf_key, "files": {rel: stage.write(rel, pdf_bytes)},
+                            "warnings": _warning_dicts(pdf_warnings)}
+            if pdf_unit:
+                self.result.warnings.extend(_warnings_of(pdf_unit) or [])
+            manifest = dict(head, chapters=entries, pdf=pdf_unit)
+            self._timed("stage", t)
+            if self.shard is None:
                 t = time.perf_counter()
-                self.progress.stage("publishing", 0)
+                self.progress.stage("edition pages", 0)
                 _pause()
-                _unchanged_since_read(sources)
-                stage.publish()
-                self._timed("swap", t)
-            except BaseException:
-                stage.discard()
-                raise
+                manifest = _assemble(stage, manifest, sources, register, ctx, self.result,
+                                     _Previous(self.old_dir, prev))
+                self._timed("edition", t)
+            stage.write(MANIFEST, _dump(manifest))
+            t = time.perf_counter()
+            self.progress.stage("publishing", 0)
+            _pause()
+            _unchanged_since_read(sources)
+            stage.publish()
+            self._timed("swap", t)
         except BaseException:
+            if stage is not None:
+                stage.discard()
             runner.close(cancel=True)
             raise
         runner.close()
