@@ -245,7 +245,12 @@ class SchematronEngine:
 
     # -- ed: functions ---------------------------------------------------
     def _fn_unresolved(self, ctx, value):
-        return " ".join(self._index.unresolved(self._current_key, _text([value])))
+        text = _text([value])
+        key = (self._current_key, text)
+        cached = self._unresolved_cache.get(key)
+        if cached is None:
+            cached = self._unresolved_cache[key] = " ".join(self._index.unresolved(self._current_key, text))
+        return cached
 
     def _fn_id_count(self, ctx, value):
         return float(len(self._index.id_uses.get(_text([value]), [])))
@@ -266,6 +271,7 @@ class SchematronEngine:
         ``names[key]`` (default: the key); the others serve cross-references.
         """
         self._index = EditionIndex(trees)
+        self._unresolved_cache: dict[tuple[str, str], str] = {}
         out: list[Diagnostic] = []
         names = names or {}
         for key, tree in trees.items():
