@@ -205,11 +205,12 @@ def _collect(sheet, diagnostics: list[Diagnostic] | None, fallback: str) -> None
 
 
 def _run(relative: str, *, params: dict, diagnostics, fallback: str, xml_text: str | None = None, xdm_node=None,
-         text_results=False):
+         text_results=False, as_node=False):
     from .transform import stylesheet
 
     sheet = stylesheet(relative)
-    out, results = sheet.run(xml_text=xml_text, xdm_node=xdm_node, params=params, text_results=text_results)
+    out, results = sheet.run(xml_text=xml_text, xdm_node=xdm_node, params=params, text_results=text_results,
+                             as_node=as_node)
     _collect(sheet, diagnostics, fallback)
     return out, results
 
@@ -273,10 +274,19 @@ def chapter_extract(chapter: Path, diagnostics: list[Diagnostic] | None = None) 
     return _extract_of(_chapter_doc(chapter), chapter, diagnostics)
 
 
-def _extract_of(doc, chapter: Path, diagnostics) -> bytes:
+def _extract_of(doc, chapter: Path, diagnostics, as_node: bool = False):
+    """The extract as bytes, or (``as_node``) as the XDM document that edition.xsl can take as it is."""
     out, _ = _run("html/extract.xsl", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter),
-                  params={"page": page_name(chapter.stem), "stem": chapter.stem})
-    return out.encode("utf-8")
+                  params={"page": page_name(chapter.stem), "stem": chapter.stem}, as_node=as_node)
+    return out if as_node else out.encode("utf-8")
+
+
+def _extract_node_title(doc) -> str:
+    """The title attribute of an extract held as an XDM document."""
+    for child in doc.children or []:
+        if child.node_kind_str == "element":
+            return child.get_attribute_value("title") or ""
+    return ""
 
 
 #: Up to this many notes the notes page shows each in full; beyond, only their beginnings (see notes-index.xsl).
@@ -305,13 +315,25 @@ def edition_pages(register: Path | None, extracts: list[bytes], ctx: SiteContext
                     note.remove(copy)
     wrapper = etree.Element(f"{{{EXTRACT_NS}}}edition", nsmap={"x": EXTRACT_NS})
     wrapper.extend(parsed)
+    return _edition_run(register, ctx, extra_pages, diagnostics, xml_text=etree.tostring(wrapper, encoding="unicode"))
+
+
+def _edition_run(register, ctx: SiteContext, extra_pages, diagnostics, xml_text: str, **params) -> dict[str, bytes]:
     pages_wanted = "guidelines.html" if not (extra_pages and "guidelines.html" in extra_pages) else ""
-    _, results = _run("html/edition.xsl", xml_text=etree.tostring(wrapper, encoding="unicode"),
+    _, results = _run("html/edition.xsl", xml_text=xml_text,
                       diagnostics=diagnostics, fallback=str(register or "register"), text_results=True,
-                      params=_params(register, ctx, **{"extra-pages": pages_wanted, "notes-in-full": NOTES_IN_FULL}))
+                      params=_params(register, ctx, **{"extra-pages": pages_wanted, "notes-in-full": NOTES_IN_FULL},
+                                     **params))
     pages = {name: text.encode("utf-8") for name, text in results.items()}
     pages.update(extra_pages or {})
     return dict(sorted(pages.items()))
+
+
+def _edition_pages_of_docs(register: Path | None, docs: list, ctx: SiteContext,
+                           diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
+    """:func:`edition_pages` from extracts just made as XDM documents (in reading order): no serialize and parse."""
+    return _edition_run(register, ctx, None, diagnostics, xml_text=f'<x:edition xmlns:x="{EXTRACT_NS}"/>',
+                        **{"extract-docs": list(docs)})
 
 
 def static_assets() -> dict[str, bytes]:
@@ -373,20 +395,24 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jo
         if workers is not None:
             trees.clear()
             extracts = workers.extracts(diagnostics)
+            titles = [_extract_title(x) for x in extracts]
         else:
             docs, extracts = {}, []
             for path in chapters:  # each chapter is loaded and parsed once, for its extract and its page
                 docs[path] = _parse_chapter(path, trees.pop(path))
-                extracts.append(_extract_of(docs[path], path, diagnostics))
-        for path, extract in zip(chapters, extracts):
-            ctx.chapters.append(ChapterInfo(stem=path.stem, title=_extract_title(extract) or path.stem,
-                                            page=page_name(path.stem)))
+                extracts.append(_extract_of(docs[path], path, diagnostics, as_node=True))
+            titles = [_extract_node_title(x) for x in extracts]
+        for path, title in zip(chapters, titles):
+            ctx.chapters.append(ChapterInfo(stem=path.stem, title=title or path.stem, page=page_name(path.stem)))
         if workers is not None:
             workers.start_pages(register, ctx)  # the workers make the chapter pages while this process ...
         else:
             for path in chapters:
                 files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
-        files.update(edition_pages(register, extracts, ctx, diagnostics=diagnostics))  # ... makes these
+        if workers is not None:  # ... makes these
+            files.update(edition_pages(register, extracts, ctx, diagnostics=diagnostics))
+        else:
+            files.update(_edition_pages_of_docs(register, extracts, ctx, diagnostics))
         if workers is not None:
             files.update(workers.pages(diagnostics))
     finally:

@@ -56,7 +56,7 @@ class Stylesheet:
     def run(self, source: str | Path | None = None, *, xml_text: str | None = None,
             params: dict | None = None, initial_template: str | None = None,
             base_output: str | Path | None = None, xdm_node=None,
-            text_results: bool = False) -> tuple[str, dict[str, str]]:
+            text_results: bool = False, as_node: bool = False) -> tuple[str, dict[str, str]]:
         """Transform ``source`` (a file) or ``xml_text``; return (principal result, secondary results).
 
         Secondary results (``xsl:result-document``) are captured, not written:
@@ -65,7 +65,9 @@ class Stylesheet:
         ``xdm_node`` is an already parsed input document (see :func:`parse_text`);
         with ``text_results`` each secondary result is taken as its string value
         (for result documents written with ``method="text"``, e.g. the output of
-        ``serialize()``), not re-serialized as XML.
+        ``serialize()``), not re-serialized as XML. With ``as_node`` the principal
+        result is returned as an XDM document node, not serialized (for a result
+        that feeds another transformation; not with ``initial_template``).
         """
         proc = processor()
         with _lock:
@@ -82,14 +84,18 @@ class Stylesheet:
                     if source is not None:
                         ex.set_global_context_item(xdm_item=proc.parse_xml(xml_file_name=str(source)))
                     out = ex.call_template_returning_string(initial_template)
-                elif xdm_node is not None:
-                    out = ex.transform_to_string(xdm_node=xdm_node)
-                elif xml_text is not None:
-                    doc = proc.parse_xml(xml_text=xml_text)
-                    out = ex.transform_to_string(xdm_node=doc)
                 else:
-                    doc = proc.parse_xml(xml_file_name=str(Path(source).resolve()))
-                    out = ex.transform_to_string(xdm_node=doc)
+                    if xdm_node is not None:
+                        doc = xdm_node
+                    elif xml_text is not None:
+                        doc = proc.parse_xml(xml_text=xml_text)
+                    else:
+                        doc = proc.parse_xml(xml_file_name=str(Path(source).resolve()))
+                    if as_node:
+                        value = ex.transform_to_value(xdm_node=doc)
+                        out = value.head if value is not None else None
+                    else:
+                        out = ex.transform_to_string(xdm_node=doc)
             except Exception as exc:
                 raise EditioError(Diagnostic(str(source or self.path), 0, 0, ERROR,
                                              f"transformation failed: {exc}", "xslt.run",
@@ -106,7 +112,7 @@ class Stylesheet:
                     results[key] = value.head.string_value if value.head is not None else ""
                 else:
                     results[key] = str(value)
-            return out or "", results
+            return (out if as_node else out or ""), results
 
     def messages(self) -> list[str]:
         """xsl:message output of the last run."""

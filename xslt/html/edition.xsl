@@ -1,6 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- Driver: the edition-wide pages (contents, register, notes, timeline, about, downloads) from the register
-     ($register) and the chapters' extracts (the input: <x:edition> holding <x:extract>s in reading order).
+     ($register) and the chapters' extracts (the input: <x:edition> holding <x:extract>s in reading order, or
+     $extract-docs).
      Each page is a result document holding its serialized HTML. -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -33,7 +34,11 @@
 
   <xsl:output method="text" encoding="UTF-8"/>
 
-  <xsl:variable name="extracts" as="element(x:extract)*" select="/x:edition/x:extract"/>
+  <!-- The documents holding the extracts ($extract-docs, or the input), and the extracts in reading order. -->
+  <xsl:variable name="extract-roots" as="document-node()*"
+    select="if (array:size($extract-docs) gt 0) then array:flatten($extract-docs) else /"
+    xmlns:array="http://www.w3.org/2005/xpath-functions/array"/>
+  <xsl:variable name="extracts" as="element(x:extract)*" select="$extract-roots ! (x:extract | x:edition/x:extract)"/>
 
   <xsl:template match="/">
     <xsl:call-template name="t:index-page"/>

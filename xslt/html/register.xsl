@@ -14,7 +14,6 @@
   <xsl:key name="x:mentions" match="x:mention" use="@ref"/>
 
   <xsl:template name="t:register-pages">
-    <xsl:variable name="input" select="/"/>
     <xsl:for-each select="('person', 'place', 'org', 'event')">
       <xsl:variable name="kind" select="."/>
       <xsl:variable name="entries" select="$register//*[self::tei:person | self::tei:personGrp | self::tei:place | self::tei:org | self::tei:event]
@@ -43,7 +42,7 @@
                 <xsl:sort select="if ($kind = 'event') then f:date-key(.) else f:sort-name(.)" lang="en"/>
                 <xsl:sort select="f:sort-name(.)" lang="en"/>
                 <xsl:apply-templates select="." mode="m:entry">
-                  <xsl:with-param name="mentions" select="key('x:mentions', @xml:id, $input)"/>
+                  <xsl:with-param name="mentions" select="let $id := string(@xml:id) return $extract-roots ! key('x:mentions', $id, .)"/>
                 </xsl:apply-templates>
               </xsl:for-each>
             </xsl:otherwise>
