@@ -182,6 +182,20 @@ def test_popover_gives_name_dates_and_description_of_the_entry(sample_site):
     assert "traveller" in pop.xpath("string(.//*[@class='pop-desc'])").lower()
 
 
+def test_a_chapter_page_holds_one_popover_per_entry_shared_by_its_mentions(real_site):
+    doc = real_site.html["secret-history-59.html"]
+    links = doc.xpath("//main//span[@class='mention']/a[@aria-describedby]")
+    pops = doc.xpath("//*[@role='tooltip']")
+    assert len(pops) < len(links)
+    ids = [p.get("id") for p in pops]
+    assert len(ids) == len(set(ids))  # one per entry (an entry mentioned only inside another link has one too)
+    assert {a.get("aria-describedby") for a in links} <= set(ids)
+    for a in links:  # every mention of an entry points at that entry's popover
+        entry = a.get("href").split("#")[1]
+        assert a.get("aria-describedby") == f"pop-{entry}"
+    assert all(p.getparent().get("hidden") is not None for p in pops)  # shown only where editio.js moves them
+
+
 def test_mentions_carry_their_type_in_text_not_only_colour(sample_site):
     doc = sample_site.html["chapter-1.html"]
     for a in doc.xpath("//main//span[@class='mention']/a"):
