@@ -17,7 +17,7 @@
       <xsl:value-of select="if ($reading = 'diplomatic')
           then 'Text as printed in the source\; after the bracket the editors’ correction\.'
           else 'Corrected text as printed here\; after the bracket the reading of the source\.'"/>
-      <xsl:text>]&#10;&#10;#context [&#10;#set text(size: 9pt)&#10;</xsl:text>
+      <xsl:text>]&#10;&#10;#[&#10;#set text(size: 9pt)&#10;</xsl:text>
       <xsl:apply-templates select="$choices" mode="m:apparatus"/>
       <xsl:text>]&#10;&#10;</xsl:text>
     </xsl:if>
