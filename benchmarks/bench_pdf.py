@@ -23,7 +23,6 @@ import argparse
 import io
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -102,8 +101,10 @@ def _typeset_variant(markup_path: str, root: str, name: str) -> None:
     before = time.process_time()
     pdf = typst.compile(markup.encode("utf-8"), **kwargs)
     cpu = time.process_time() - before
-    print(json.dumps({"cpu": cpu, "pages": len(PdfReader(io.BytesIO(pdf)).pages),
-                      "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
+    status = Path("/proc/self/status").read_text()
+    peak = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
+    print(json.dumps({"cpu": cpu, "pages": len(PdfReader(io.BytesIO(pdf)).pages), "peak": peak}))
 
 
 def costs(folder: Path, work: Path) -> str:
