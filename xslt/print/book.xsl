@@ -33,6 +33,7 @@
     <xsl:apply-templates select="." mode="m:meta"/>
     <xsl:value-of select="$style"/>
     <xsl:text>&#10;</xsl:text>
+    <xsl:text>// The TEI sources, read by Typst itself: compile a kept copy with --root set to the deepest folder holding them.&#10;</xsl:text>
     <xsl:apply-templates select="e:file" mode="m:attach"/>
     <xsl:text>&#10;</xsl:text>
     <xsl:apply-templates select="." mode="m:title-page"/>
