@@ -354,11 +354,12 @@ MANGLES = {
 }
 
 
-@pytest.mark.parametrize("forged", [False, True], ids=["damaged", "checksum-forged"])
-@pytest.mark.parametrize("mangle", sorted(MANGLES))
+# "kinds-lie" with a recomputed checksum is a consistent forgery, not damage: only the checksum catches it
+CASES = [(m, False) for m in sorted(MANGLES)] + [(m, True) for m in sorted(MANGLES) if m != "kinds-lie"]
+
+
+@pytest.mark.parametrize("mangle,forged", CASES, ids=[f"{m}-{'forged' if f else 'damaged'}" for m, f in CASES])
 def test_a_manifest_with_wrong_contents_never_gives_a_wrong_build(edition, mangle, forged):
-    if forged and mangle == "kinds-lie":
-        pytest.skip("a forged checksum over consistent lies is not damage; only the checksum can catch it")
     build(edition)
     site = edition / "site"
     good = snapshot(site)
