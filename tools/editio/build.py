@@ -9,9 +9,10 @@ schema, Python code -- and of every output file) and ``extracts/``
 state lives inside the output, it is swapped in together with it
 (:mod:`editio.outputdir`) and always describes exactly the files beside it.
 
-Each chapter's work is split in units with a key: its extract and text (the
-chapter's hash) and its page (also the register's hash and the site context,
-which holds every chapter's title). A unit whose key is unchanged is not
+Each chapter's work is split in units with a key: its title (from the small
+``xslt/text/title.xsl``), its extract and text (the chapter's hash and path)
+and its page (also the register's hash and the site context, which holds
+every chapter's title). A unit whose key is unchanged is not
 made again: its files are hard-linked from the previous output after their
 hashes are checked (through a stat cache, so unchanged files are not read). A
 corrupt or foreign manifest, or a file that no longer matches its hash, means
