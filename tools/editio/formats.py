@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__
 from .diagnostics import ERROR, Report
@@ -39,6 +38,16 @@ def to_json(report: Report) -> str:
         ],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def escape(text: str) -> str:
+    """Escape text for XML element content (xml.sax.saxutils would pull in urllib.request at start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """A double-quoted XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;") + '"'
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
