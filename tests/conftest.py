@@ -33,8 +33,10 @@ def wheel_venv(tmp_path_factory):
 
     Built once per session. The venv sees the machine's site-packages for the
     dependencies (lxml, saxonche, typst...) so no network is needed, but
-    editio itself comes from the wheel: tests run its ``bin/editio`` outside
-    the checkout to prove schema/ and xslt/ ship inside the wheel.
+    editio itself comes from the wheel (``--ignore-installed``: an editio
+    already in the machine's site-packages must not stand in for it): tests
+    run its ``bin/editio`` outside the checkout to prove schema/ and xslt/
+    ship inside the wheel.
     """
     import venv
 
@@ -46,6 +48,6 @@ def wheel_venv(tmp_path_factory):
     env_dir = base / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q", str(wheel)],
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--ignore-installed", "-q", str(wheel)],
                    check=True, capture_output=True)
     return env_dir
