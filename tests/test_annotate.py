@@ -166,7 +166,7 @@ def test_prefixed_tei_namespace_gets_prefixed_tags(edition):
 
 
 def test_the_result_validates(edition):
-    from editio.validate import validate
+    from editio.validation import validate
 
     annotate(_files(edition), write=True)
     report = validate(_files(edition))

@@ -114,7 +114,7 @@ def test_unregistered_names_are_listed_as_candidates(predicted):
 
 
 def test_import_then_annotate_write_gives_a_valid_tagged_chapter(imported, tmp_path):
-    from editio.validate import validate
+    from editio.validation import validate
 
     chapter, register = imported
     folder = tmp_path / "edition"

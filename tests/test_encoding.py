@@ -404,7 +404,7 @@ def test_pointers_resolve_and_ids_are_unique(chapter, register):
 # ---------------------------------------------------------------- validity
 
 def test_editio_validate_accepts_the_edition():
-    from editio.validate import validate
+    from editio.validation import validate
 
     report = validate([TEI_DIR])
     assert report.ok, "\n".join(d.format() for d in report.errors)

@@ -10,7 +10,7 @@ from lxml import etree
 
 from editio.cli import main
 from editio.importer import id_prefix, import_text, split_text
-from editio.validate import validate
+from editio.validation import validate
 from editio.xmlload import load_xml
 
 REPO = Path(__file__).resolve().parent.parent

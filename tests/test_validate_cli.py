@@ -115,3 +115,12 @@ def test_output_file_option(tmp_path):
     result = run_editio("validate", "--format", "json", "-o", out, SAMPLE)
     assert result.returncode == 0
     assert json.loads(out.read_text())["errors"] == 0
+
+
+def test_python_api_validate_returns_a_report_even_after_submodules_are_imported():
+    import editio.build  # noqa: F401  (imports the validator module, as a library user's code may)
+    import editio
+
+    report = editio.validate([SAMPLE])
+    assert isinstance(report, editio.Report)
+    assert report.ok and len(report.files) == 2

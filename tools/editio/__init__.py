@@ -1,8 +1,11 @@
 """editio: annotated TEI-XML scholarly editions.
 
 The public API is imported lazily so that ``editio --help`` starts fast:
-``editio.validate``, ``editio.build`` and friends load their modules (and
-heavy dependencies such as saxonche or typst) only when first called.
+``editio.validate(paths) -> Report`` and friends load their modules only when
+first used. (The validator lives in ``editio.validation`` so that importing it
+never shadows the ``editio.validate`` function with a module.) Commands with
+heavy dependencies have their own modules: ``editio.build.build``,
+``editio.html.write_site``, ``editio.pdf.render_pdf``.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ __version__ = "0.1.0"
 
 # name -> (module, attribute); resolved on first access by __getattr__.
 _LAZY = {
-    "validate": ("editio.validate", "validate"),
+    "validate": ("editio.validation", "validate"),
     "Report": ("editio.diagnostics", "Report"),
     "Diagnostic": ("editio.diagnostics", "Diagnostic"),
     "EditioError": ("editio.diagnostics", "EditioError"),

@@ -375,7 +375,7 @@ def diplomatic_text(tree) -> str:
 def _validation_errors(files: list[Path]) -> Counter | None:
     """Errors per (file name, rule) from editio's validator, or None when it is not available."""
     try:
-        from .validate import validate
+        from .validation import validate
 
         report = validate([str(f) for f in files])
     except ImportError:  # validation not installed in this build: parse checks only

@@ -468,7 +468,7 @@ def _validate(sources: list[Source], key: str, previous: dict, progress: Progres
             result.warnings.extend(warnings)
             result.reused_parts.append("validation")
             return old
-    from .validate import validate
+    from .validation import validate
 
     progress.stage("validating", 0)
     report = validate([s.path for s in sources])

@@ -91,7 +91,7 @@ def validate(paths, fmt, strict, coverage, output):
     such as ref="register.xml#yezhov" and duplicate ids are found.
     """
     from .formats import render
-    from .validate import validate as run_validate
+    from .validation import validate as run_validate
 
     report = run_validate(list(paths) or None, coverage=coverage)
     text = render(report, fmt)

@@ -1,4 +1,4 @@
-"""``editio validate``: RelaxNG, then Schematron, over all files of an edition at once."""
+"""The validator behind ``editio validate`` and ``editio.validate()``: RelaxNG, then Schematron, over all files of an edition at once."""
 
 from __future__ import annotations
 
