@@ -38,6 +38,7 @@ import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -555,17 +556,24 @@ def build(root: str | Path | None = None, *, out: str | Path | None = None, read
     started = time.perf_counter()
     edition, settings = _settings(Edition.load(root), out, reading, outputs)
     result = BuildResult(out_dir=settings.out_dir, shard=shard)
+    with _holding_output(settings, progress, result, started):
+        previous = {} if force else _load_manifest(settings.out_dir)
+        _Build(edition, settings, previous, shard, progress, result).run(jobs)
+    return result
+
+
+@contextmanager
+def _holding_output(settings: Settings, progress: Progress, result: BuildResult, started: float):
+    """Hold the output folder's lock and stat cache for one build or merge, then finish the result."""
     try:
         with locked(settings.out_dir):
             STATS.load(stat_cache_path(settings.out_dir))
-            previous = {} if force else _load_manifest(settings.out_dir)
-            _Build(edition, settings, previous, shard, progress, result).run(jobs)
+            yield
             STATS.save()
     finally:
         progress.close()
     result.warnings = sorted(set(result.warnings))
     result.seconds = time.perf_counter() - started
-    return result
 
 
 class _Build:
@@ -875,15 +883,8 @@ def merge(parts: list[str | Path], root: str | Path | None = None, *, out: str |
     # The parts carry the settings they were built with; the merge uses the same.
     edition, settings = _settings(edition, out, first["settings"].get("reading"), first["settings"].get("outputs"))
     result = BuildResult(out_dir=settings.out_dir)
-    try:
-        with locked(settings.out_dir):
-            STATS.load(stat_cache_path(settings.out_dir))
-            _mergelocked(edition, settings, paths, manifests, progress, result)
-            STATS.save()
-    finally:
-        progress.close()
-    result.warnings = sorted(set(result.warnings))
-    result.seconds = time.perf_counter() - started
+    with _holding_output(settings, progress, result, started):
+        _mergelocked(edition, settings, paths, manifests, progress, result)
     return result
 
 
