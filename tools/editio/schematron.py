@@ -19,6 +19,7 @@ rule-level, XPath 1.0).
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,7 +37,6 @@ ED = "https://editio.dev/ns/functions"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 EXTERNAL = re.compile(r"^(https?|mailto|urn|doi):", re.I)
 ISO_DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
-_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 @dataclass
@@ -77,9 +77,7 @@ def is_real_date(value: str) -> bool:
     day = int(m.group(3)) if m.group(3) else 1
     if not 1 <= month <= 12:
         return False
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    limit = 29 if month == 2 and leap else 28 if month == 2 else _MONTH_DAYS[month - 1]
-    if not 1 <= day <= limit:
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
         return False
     if m.group(4):
         if int(m.group(4)) > 23 or int(m.group(5)) > 59 or (m.group(6) and int(m.group(6)) > 59):
@@ -98,10 +96,7 @@ def date_bound(value: str, upper: bool) -> str:
     if d is None:
         if not upper:
             return f"{y}-{mo}-01"
-        year, month = int(y), int(mo)
-        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-        last = 29 if month == 2 and leap else 28 if month == 2 else _MONTH_DAYS[month - 1]
-        return f"{y}-{mo}-{last:02d}"
+        return f"{y}-{mo}-{calendar.monthrange(int(y), int(mo))[1]:02d}"
     return f"{y}-{mo}-{d}"
 
 
