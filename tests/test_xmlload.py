@@ -104,3 +104,8 @@ def test_entities_are_not_expanded_by_the_loader():
         parse_bytes(b'<a>&undeclared;</a>', "x.xml")
     assert info.value.diagnostics[0].rule == "xml.well-formed"
     assert info.value.diagnostics[0].col > 1
+
+
+def test_well_formedness_message_names_the_open_element_and_where_it_opened():
+    out = run_editio("validate", INVALID / "xml-not-well-formed.xml").stdout
+    assert "<hi> (opened on line 24) closed by </p>" in out

@@ -122,6 +122,9 @@ def parse_bytes(data: bytes, name: str) -> etree._ElementTree:
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
         msg = re.sub(r",? line \d+(, column \d+)?\s*$", "", str(exc.msg or exc)).strip()
+        # libxml2 names the open element and its line as "tag X line N"; say it plainly
+        msg = re.sub(r"\btag (\S+) line (\d+)", r"<\1> (opened on line \2)", msg)
+        msg = re.sub(r"mismatch: (\S+) line (\d+) and (\S+)$", r"mismatch: <\1> (opened on line \2) closed by </\3>", msg)
         if "Excessive depth" in msg or "depth" in msg.lower() and "nest" in msg.lower():
             raise _fail(name, line, col, "elements are nested too deeply (more than 256 levels)", "xml.depth",
                         "this is not a TEI document an editor would write; check the file") from None
