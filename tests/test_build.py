@@ -398,3 +398,22 @@ def test_a_damaged_stat_cache_only_costs_time(edition, garbage):
     assert not build(edition).changed
     assert snapshot(site) == good
     assert not build(edition).changed
+
+
+def test_edition_pages_are_reused_when_no_extract_changed(edition):
+    build(edition)
+    # a comment changes the file but nothing the edition-wide pages are made from
+    edit(edition / "tei" / "ch-0002.xml", "travelled to", "travelled <!-- check the ship's name --> to")
+    result = build(edition)
+    assert result.rebuilt == ["ch-0002"]
+    assert "edition pages" in result.reused_parts and "edition pages" not in result.rebuilt_parts
+    fresh = build(edition, out=edition / "fresh", force=True)
+    assert snapshot(edition / "site") == snapshot(edition / "fresh")
+
+
+def test_edition_pages_are_made_again_when_a_mention_changes(edition):
+    build(edition)
+    edit(edition / "tei" / "ch-0002.xml", "travelled to", "sailed to")
+    result = build(edition)
+    assert "edition pages" in result.rebuilt_parts
+    assert b"sailed to" in (edition / "site" / "persons.html").read_bytes()

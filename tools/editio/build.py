@@ -789,7 +789,10 @@ class _Previous:
         edition = previous.get("edition") if isinstance(previous, dict) else None
         self.old_dir = old_dir
         self.files = edition.get("files") if isinstance(edition, dict) and isinstance(edition.get("files"), dict) else {}
-        self.guidelines_key = edition.get("guidelines_key") if isinstance(edition, dict) else None
+        edition = edition if isinstance(edition, dict) else {}
+        self.guidelines_key = edition.get("guidelines_key")
+        self.pages_key, self.page_files = edition.get("pages_key"), edition.get("pages")
+        self.page_warnings = edition.get("page_warnings")
 
     def take(self, stage: Stage, rel: str, digest: str) -> bool:
         """Link ``rel`` from the previous output if it is there with this hash."""
@@ -797,6 +800,19 @@ class _Previous:
             return False
         stage.link(rel, self.old_dir / rel, digest)
         return True
+
+    def pages(self, stage: Stage, key: str) -> tuple[dict[str, str], list[Diagnostic]] | None:
+        """Link the previous edition-wide pages if they were made from the same data (``key``); their warnings."""
+        if self.old_dir is None or self.pages_key != key or not isinstance(self.page_files, list):
+            return None
+        wanted = {rel: self.files.get(rel) for rel in self.page_files}
+        warnings = _warnings_of({"warnings": self.page_warnings})
+        found = _verified(self.old_dir, wanted) if all(isinstance(d, str) for d in wanted.values()) else None
+        if found is None or warnings is None:
+            return None
+        for rel, (digest, src) in found.items():
+            stage.link(rel, src, digest)
+        return wanted, warnings
 
     def read(self, rel: str) -> bytes | None:
         """The bytes of ``rel`` in the previous output, if it is there with its recorded hash."""
@@ -827,6 +843,22 @@ def _guidelines(sources: list[Source], ctx, previous: _Previous) -> tuple[str, d
     return key, {"guidelines.html": render_page([s.path for s in sample], lang=lang)}
 
 
+def _pages_key(manifest: dict, chapters: list[Source], register: Source | None, ctx,
+               extra: dict[str, bytes] | None) -> str:
+    """What the edition-wide pages are made from: if it is unchanged, so are they.
+
+    A chapter enters only through its extract (the same text edit far from any
+    name, note or date leaves the extract, and so these pages, as they were).
+    """
+    extracts = []
+    for s in chapters:
+        unit = manifest["chapters"].get(s.name, {}).get("extract") or {}
+        extracts.append(f"{s.name}={(unit.get('files') or {}).get(extract_path(s.name), '')}")
+    return hash_bytes(tool_fingerprint(), manifest["settings"]["fingerprint"], _ctx_fingerprint(ctx),
+                      f"{register.path}={register.digest}" if register else "",
+                      *(f"{rel}={hash_bytes(data)}" for rel, data in sorted((extra or {}).items())), *extracts)
+
+
 def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Source | None, ctx,
               result: BuildResult, previous: _Previous) -> dict:
     """Add what the whole edition shares (TEI copies, edition-wide pages, assets); return the site's manifest."""
@@ -840,21 +872,35 @@ def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Sou
         else:
             files[rel] = stage.write(rel, s.data)
     if ctx is not None:
-        html = _html_module()
         chapters = [s for s in sources if s.kind == "chapter"]
-        extracts = [(stage.dir / extract_path(s.name)).read_bytes() for s in chapters]
         edition["guidelines_key"], extra = _guidelines(sources, ctx, previous)
-        pages = dict(html.static_assets())
-        pages.update(html.edition_pages(register.path if register else None, extracts, ctx,
-                                        extra_pages=extra, diagnostics=warnings))
-        taken = {rel for entry in manifest["chapters"].values() for unit in entry.values() for rel in unit["files"]}
-        for rel, data in sorted(pages.items()):
-            if rel in files or rel in taken or rel.startswith(STATE_DIR):
-                raise EditioError(Diagnostic(rel, 0, 0, ERROR, "two parts of the build write the same file",
-                                             "build.clash", "this is a bug in editio"))
-            files[rel] = stage.write(rel, data)
-        result.rebuilt_parts.append("edition pages")
+        pages_key = _pages_key(manifest, chapters, register, ctx, extra)
+        edition["pages_key"] = pages_key
+        reused = previous.pages(stage, pages_key)
+        if reused is not None:
+            pages_files, old_warnings = reused
+            files.update(pages_files)
+            warnings.extend(old_warnings)
+            edition["pages"] = sorted(pages_files)
+            result.reused_parts.append("edition pages")
+        else:
+            html = _html_module()
+            extracts = [(stage.dir / extract_path(s.name)).read_bytes() for s in chapters]
+            pages = dict(html.static_assets())
+            pages.update(html.edition_pages(register.path if register else None, extracts, ctx,
+                                            extra_pages=extra, diagnostics=warnings))
+            taken = {rel for entry in manifest["chapters"].values() for unit in entry.values()
+                     for rel in unit["files"]}
+            for rel, data in sorted(pages.items()):
+                if rel in files or rel in taken or rel.startswith(STATE_DIR):
+                    raise EditioError(Diagnostic(rel, 0, 0, ERROR, "two parts of the build write the same file",
+                                                 "build.clash", "this is a bug in editio"))
+                files[rel] = stage.write(rel, data)
+            edition["pages"] = sorted(pages)
+            result.rebuilt_parts.append("edition pages")
     result.warnings.extend(warnings)
+    if ctx is not None:
+        edition["page_warnings"] = _warning_dicts(warnings)
     edition.update(files=files, warnings=_warning_dicts(warnings))
     return dict(manifest, kind="site", shard=None, edition=edition)
 
