@@ -417,3 +417,28 @@ def test_edition_pages_are_made_again_when_a_mention_changes(edition):
     result = build(edition)
     assert "edition pages" in result.rebuilt_parts
     assert b"sailed to" in (edition / "site" / "persons.html").read_bytes()
+
+
+def _chapters_for_titles() -> list[Path]:
+    found = sorted((REPO / "tests" / "fixtures" / "valid").rglob("*.xml")) + [REPO / "tei" / "secret-history-59.xml"]
+    return [p for p in found if p.name != "register.xml" and b"<body" in p.read_bytes()]
+
+
+@pytest.mark.parametrize("path", _chapters_for_titles(), ids=lambda p: p.name)
+def test_a_chapter_title_is_the_one_its_extract_and_page_show(path):
+    from editio import html
+
+    assert buildmod.chapter_title(path) == html._extract_title(html.chapter_extract(path))
+
+
+@pytest.mark.parametrize("old,new,title", [
+    ("<head>Chapter One</head>", '<head>Chapter <choice><sic>Onne</sic><corr resp="#ed">One</corr></choice></head>',
+     "Chapter One"),
+    ("<head>Chapter One</head>", "", "A Sample Chapter"),
+], ids=["head-with-correction", "no-head"])
+def test_a_chapter_title_follows_the_head_or_the_header(tmp_path, old, new, title):
+    from editio import html
+
+    path = tmp_path / "chapter.xml"
+    path.write_text((SAMPLE / "chapter-1.xml").read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    assert buildmod.chapter_title(path) == title == html._extract_title(html.chapter_extract(path))

@@ -383,8 +383,33 @@ def chapter_title(path: Path) -> str:
     from .transform import stylesheet
     from .xmlload import load_xml
 
-    text = etree.tostring(load_xml(path), encoding="unicode")  # Saxon only sees what the safe loader read
+    # Saxon only sees what the safe loader read, and of that only what f:chapter-title looks at
+    # (the titleStmt and the body's first head): parsing the whole chapter again would cost far more.
+    text = etree.tostring(_title_parts(load_xml(path).getroot()), encoding="unicode")
     return stylesheet("text/title.xsl").run(xml_text=text)[0].strip() or path.stem
+
+
+_TEI = "{http://www.tei-c.org/ns/1.0}"
+
+
+def _title_parts(root):
+    """A copy of the chapter with only its header's titleStmt and the first head of its body."""
+    from copy import deepcopy
+
+    from lxml import etree
+
+    out = etree.Element(root.tag, nsmap=root.nsmap)
+    stmt = root.find(f"{_TEI}teiHeader/{_TEI}fileDesc/{_TEI}titleStmt")
+    if stmt is not None:
+        header = etree.SubElement(etree.SubElement(out, f"{_TEI}teiHeader"), f"{_TEI}fileDesc")
+        header.append(deepcopy(stmt))
+    head = next(iter(root.xpath("(//t:text/t:body//t:head)[1]", namespaces={"t": _TEI[1:-1]})), None)
+    if head is not None:
+        body = etree.SubElement(etree.SubElement(out, f"{_TEI}text"), f"{_TEI}body")
+        copy = deepcopy(head)
+        copy.tail = None
+        body.append(copy)
+    return out
 
 
 def _site_context(edition: Edition, chapters: list[Source], register: Source | None, titles: dict[str, str]):
