@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import Config, load_config
 from .diagnostics import usage_error
+
+if TYPE_CHECKING:
+    from .config import Config
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 NS = {"tei": TEI_NS}
@@ -53,6 +56,8 @@ class Edition:
     @classmethod
     def load(cls, root: str | Path | None = None, paths: list[str | Path] | None = None) -> "Edition":
         """The edition in ``root`` (edition.toml there), or the given ``paths``."""
+        from .config import load_config  # not at import: `editio validate PATHS` never reads edition.toml
+
         config = load_config(root)
         files = collect_xml_files(paths) if paths else config.input_files()
         if not files:
