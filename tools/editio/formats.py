@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from . import __version__
 from .diagnostics import ERROR, Report
 
@@ -27,6 +25,8 @@ def to_text(report: Report) -> str:
 
 def to_json(report: Report) -> str:
     """A stable JSON document: files, counts and the sorted list of problems."""
+    import json  # only here and in SARIF: the text report is the common case
+
     doc = {
         "tool": "editio", "version": __version__,
         "files": report.files,
@@ -94,6 +94,8 @@ def to_junit(report: Report) -> str:
 
 def to_sarif(report: Report) -> str:
     """SARIF 2.1.0 for GitHub code scanning: one result per problem."""
+    import json
+
     rules: dict[str, dict] = {}
     results = []
     for d in report.diagnostics:
