@@ -7,6 +7,7 @@
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:f="urn:editio:function"
   xmlns:m="urn:editio:mode"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all">
 
   <!-- Plain text of $nodes in $reading ('corrected' or 'printed'), whitespace collapsed. -->
@@ -62,19 +63,55 @@
     <xsl:param name="container" as="element()"/>
     <xsl:param name="target" as="element()"/>
     <xsl:param name="width" as="xs:integer"/>
-    <xsl:sequence select="f:snippet-in(f:reading-text-nodes($container, 'corrected'), $target, $width)"/>
+    <xsl:sequence select="f:snippet-at(f:reading-text-index($container), $target, $width)"/>
   </xsl:function>
 
-  <!-- f:snippet over the reading-text nodes of a container computed beforehand (callers that make many snippets
-       per container compute them once). -->
-  <xsl:function name="f:snippet-in" as="xs:string+">
-    <xsl:param name="texts" as="text()*"/>
+  <!-- A container's corrected reading text prepared for many snippets: the text ('text') and where each of its
+       reading-text nodes starts in it ('starts', by generate-id). Callers that make many snippets per container
+       compute it once: a snippet is then a few substrings, not a pass over the container's nodes. -->
+  <xsl:function name="f:reading-text-index" as="map(*)">
+    <xsl:param name="container" as="element()"/>
+    <xsl:variable name="texts" select="f:reading-text-nodes($container, 'corrected')"/>
+    <xsl:variable name="starts" as="map(xs:string, xs:integer)">
+      <xsl:iterate select="$texts">
+        <xsl:param name="at" as="xs:integer" select="0"/>
+        <xsl:param name="starts" as="map(xs:string, xs:integer)" select="map{}"/>
+        <xsl:on-completion select="$starts"/>
+        <xsl:next-iteration>
+          <xsl:with-param name="at" select="$at + string-length(.)"/>
+          <xsl:with-param name="starts" select="map:put($starts, generate-id(.), $at)"/>
+        </xsl:next-iteration>
+      </xsl:iterate>
+    </xsl:variable>
+    <xsl:sequence select="map{'text': string-join($texts, ''), 'starts': $starts}"/>
+  </xsl:function>
+
+  <!-- f:snippet over a container's f:reading-text-index. The reading-text nodes inside $target are consecutive
+       in the container's text, so before, hit and after are three substrings of it. -->
+  <xsl:function name="f:snippet-at" as="xs:string+">
+    <xsl:param name="index" as="map(*)"/>
     <xsl:param name="target" as="element()"/>
     <xsl:param name="width" as="xs:integer"/>
-    <xsl:variable name="inside" select="$texts[ancestor::* intersect $target]"/>
-    <xsl:variable name="before" select="normalize-space(string-join($texts[. &lt;&lt; $target], ''))"/>
-    <xsl:variable name="hit" select="normalize-space(string-join($inside, ''))"/>
-    <xsl:variable name="after" select="normalize-space(string-join(($texts[. >> $target] except $inside), ''))"/>
+    <xsl:variable name="text" as="xs:string" select="$index?text"/>
+    <xsl:variable name="starts" as="map(xs:string, xs:integer)" select="$index?starts"/>
+    <xsl:variable name="inside" select="$target//text()[map:contains($starts, generate-id(.))]"/>
+    <!-- Without reading text of its own, the target sits where the next reading-text node starts. -->
+    <xsl:variable name="from" as="xs:integer"
+      select="if ($inside) then $starts(generate-id($inside[1]))
+              else (($target/following::text() ! $starts(generate-id(.)))[1], string-length($text))[1]"/>
+    <xsl:variable name="to" as="xs:integer"
+      select="if ($inside) then $starts(generate-id($inside[last()])) + string-length($inside[last()]) else $from"/>
+    <xsl:sequence select="f:snippet-cut(normalize-space(substring($text, 1, $from)),
+                                        normalize-space(substring($text, $from + 1, $to - $from)),
+                                        normalize-space(substring($text, $to + 1)), $width)"/>
+  </xsl:function>
+
+  <!-- (before, hit, after) with before and after cut to about $width characters at word boundaries. -->
+  <xsl:function name="f:snippet-cut" as="xs:string+">
+    <xsl:param name="before" as="xs:string"/>
+    <xsl:param name="hit" as="xs:string"/>
+    <xsl:param name="after" as="xs:string"/>
+    <xsl:param name="width" as="xs:integer"/>
     <!-- Cut at word boundaries with substring functions (no regex: this runs for every mention). -->
     <xsl:sequence select="(
       if (string-length($before) le $width) then $before

@@ -66,10 +66,10 @@
                           else (f:text-para($node), $node/ancestor::tei:p[1], $node/ancestor::tei:head[1], $node/..)[1]"/>
   </xsl:function>
 
-  <!-- The reading-text nodes of every snippet container, computed once per container. -->
-  <xsl:variable name="container-texts" as="map(xs:string, text()*)"
+  <!-- The reading text of every snippet container, indexed once per container (f:reading-text-index). -->
+  <xsl:variable name="container-texts" as="map(xs:string, map(*))"
     select="map:merge(((//tei:text//*[f:is-mention(.)]) | //tei:text//tei:date) / f:snippet-container(.)
-                      ! map{generate-id(.): f:reading-text-nodes(., 'corrected')})"
+                      ! map{generate-id(.): f:reading-text-index(.)})"
     xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
 
   <!-- Where a node is: its paragraph (anchor and number). -->
@@ -88,7 +88,7 @@
     <xsl:if test="$note and $note/ancestor::tei:body">
       <xsl:attribute name="note" select="f:note-number($note)"/>
     </xsl:if>
-    <xsl:variable name="snippet" select="f:snippet-in($container-texts(generate-id(f:snippet-container(.))), ., $snippet-width)"/>
+    <xsl:variable name="snippet" select="f:snippet-at($container-texts(generate-id(f:snippet-container(.))), ., $snippet-width)"/>
     <x:before><xsl:value-of select="$snippet[1]"/></x:before>
     <x:hit><xsl:value-of select="$snippet[2]"/></x:hit>
     <x:after><xsl:value-of select="$snippet[3]"/></x:after>
