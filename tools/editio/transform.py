@@ -56,7 +56,8 @@ class Stylesheet:
     def run(self, source: str | Path | None = None, *, xml_text: str | None = None,
             params: dict | None = None, initial_template: str | None = None,
             base_output: str | Path | None = None, xdm_node=None,
-            text_results: bool = False, as_node: bool = False) -> tuple[str, dict[str, str]]:
+            text_results: bool = False, as_node: bool = False,
+            results_dir: str | Path | None = None) -> tuple[str, dict[str, str]]:
         """Transform ``source`` (a file) or ``xml_text``; return (principal result, secondary results).
 
         Secondary results (``xsl:result-document``) are captured, not written:
@@ -68,6 +69,9 @@ class Stylesheet:
         ``serialize()``), not re-serialized as XML. With ``as_node`` the principal
         result is returned as an XDM document node, not serialized (for a result
         that feeds another transformation; not with ``initial_template``).
+        With ``results_dir`` Saxon writes the secondary results into that folder
+        itself (serializing straight to the file is much faster than capturing a
+        large result and handing it over as a string) and none are returned.
         """
         proc = processor()
         with _lock:
@@ -75,9 +79,9 @@ class Stylesheet:
             ex.clear_parameters()
             for name, value in (params or {}).items():
                 ex.set_parameter(name, _xdm_value(proc, value))
-            base = Path(base_output or Path.cwd() / "_out").resolve()
+            base = Path(results_dir or base_output or Path.cwd() / "_out").resolve()
             ex.set_base_output_uri(base.as_uri() + "/")
-            ex.set_capture_result_documents(True)
+            ex.set_capture_result_documents(results_dir is None)
             ex.set_save_xsl_message(True)
             try:
                 if initial_template:
@@ -101,7 +105,7 @@ class Stylesheet:
                                              f"transformation failed: {exc}", "xslt.run",
                                              "this is a bug in editio unless the message names your file")) from None
             results = {}
-            docs = ex.get_result_documents() or {}
+            docs = (ex.get_result_documents() or {}) if results_dir is None else {}
             for uri, value in docs.items():
                 path = Path("/" + re.sub(r"^file:/*", "", str(uri)))
                 try:

@@ -2,7 +2,7 @@
 <!-- Driver: the edition-wide pages (contents, register, notes, timeline, about, downloads) from the register
      ($register) and the chapters' extracts (the input: <x:edition> holding <x:extract>s in reading order, or
      $extract-docs).
-     Each page is a result document holding its serialized HTML. -->
+     Each page is a result document, serialized as HTML5. -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -52,25 +52,21 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- Write one page: the shell around $content, serialized as HTML5. -->
+  <!-- Write one page: the shell around $content, serialized like the chapter pages (HTML5, UTF-8, not indented:
+       indentation would change whitespace in the text). -->
   <xsl:template name="t:emit">
     <xsl:param name="name" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="content" as="node()*"/>
     <xsl:param name="description" as="xs:string" select="''"/>
-    <xsl:variable name="html" as="document-node()">
-      <xsl:document>
-        <xsl:call-template name="t:page">
-          <xsl:with-param name="title" select="$title"/>
-          <xsl:with-param name="content" select="$content"/>
-          <xsl:with-param name="page-name" select="$name"/>
-          <xsl:with-param name="page-class" select="'page ' || replace($name, '\.html$', '') || '-page'"/>
-          <xsl:with-param name="description" select="$description"/>
-        </xsl:call-template>
-      </xsl:document>
-    </xsl:variable>
-    <xsl:result-document href="{$name}" method="text">
-      <xsl:value-of select="serialize($html, $f:html-serialization)"/>
+    <xsl:result-document href="{$name}" method="html" html-version="5" encoding="UTF-8" indent="no">
+      <xsl:call-template name="t:page">
+        <xsl:with-param name="title" select="$title"/>
+        <xsl:with-param name="content" select="$content"/>
+        <xsl:with-param name="page-name" select="$name"/>
+        <xsl:with-param name="page-class" select="'page ' || replace($name, '\.html$', '') || '-page'"/>
+        <xsl:with-param name="description" select="$description"/>
+      </xsl:call-template>
     </xsl:result-document>
   </xsl:template>
 

@@ -17,10 +17,6 @@
              'notes.html', 'Notes', 'about.html', 'About', 'downloads.html', 'Downloads',
              'guidelines.html', 'Guidelines')"/>
 
-  <!-- Serialization of every page: HTML5, UTF-8, not indented (indentation would change whitespace in the text). -->
-  <xsl:variable name="f:html-serialization" as="map(*)"
-    select="map{'method': 'html', 'html-version': 5.0, 'encoding': 'UTF-8', 'indent': false()}"/>
-
   <!-- The whole page around $content. -->
   <xsl:template name="t:page">
     <xsl:param name="title" as="xs:string" required="yes"/>
