@@ -75,8 +75,8 @@ def _pages(pdf: Path) -> int:
 # (the definitions go in front of the title page), plus Typst options.
 VARIANTS = {
     "the book as designed": ("", {}),
-    "footnotes set inline, in parentheses": ("#let footnote(body) = [ (#body)]", {}),
-    "no footnotes at all": ("#let footnote(body) = none", {}),
+    "footnotes set inline, in parentheses": ("#let footnote(body, numbering: none) = [ (#body)]", {}),
+    "no footnotes at all": ("#let footnote(body, numbering: none) = none", {}),
     "no apparatus (anchors, entries, page look-ups)": ("#let app-anchor(id) = none\n#let app-entry(..a) = none", {}),
     "no index anchors in the text": ("#let ix(key) = none", {}),
     "no index": ("#let index-sections(..a) = none", {}),

@@ -25,6 +25,8 @@
   <xsl:include href="attach.xsl"/>
 
   <xsl:output method="text" encoding="UTF-8"/>
+  <!-- The input document carries the footnote numbers (text.xsl). -->
+  <xsl:mode use-accumulators="footnote-number"/>
 
   <xsl:variable name="style" as="xs:string" select="unparsed-text(resolve-uri('book-style.typ', static-base-uri()))"/>
 

@@ -147,7 +147,7 @@
     </xsl:if>
     <xsl:text>== How to read this edition&#10;&#10;</xsl:text>
     <xsl:text>The numbers in the margin number the paragraphs of each chapter\; they are the same as the paragraph anchors of the web edition \(\#p1\, \#p2 …\)\, so a citation by chapter and paragraph is valid in both\. </xsl:text>
-    <xsl:text>Historical\, translation and other explanatory notes are printed as numbered footnotes\. </xsl:text>
+    <xsl:text>Historical\, translation and other explanatory notes are printed as footnotes\, numbered from 1 in each chapter\. </xsl:text>
     <xsl:choose>
       <xsl:when test="$reading = 'diplomatic'">
         <xsl:text>This printing gives the diplomatic reading\: the text exactly as the source prints it\, errors included\. The textual apparatus at the end of each chapter lists every correction the editors propose\: paragraph \(¶\) and page\, the printed reading\, a square bracket\, then the correction\. </xsl:text>

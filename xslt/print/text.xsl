@@ -62,6 +62,22 @@
     match="tei:choice[ancestor::tei:p] | tei:supplied[ancestor::tei:p] | tei:surplus[ancestor::tei:p] | tei:del[ancestor::tei:p]"
     use="f:note-of-correction(.) ! generate-id(.)"/>
 
+  <!-- Whether a note prints as a footnote: not nested in another note (those go in parentheses), not in
+       the header, not the editorial note that explains a correction (that one goes to the apparatus). -->
+  <xsl:function name="f:is-footnote" as="xs:boolean">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="not($note/ancestor::tei:note or $note/ancestor::tei:teiHeader)
+        and not($note/@type = 'editorial' and exists(key('explained-correction', generate-id($note), root($note))))"/>
+  </xsl:function>
+
+  <!-- Footnote numbers, from 1 in each chapter, counted here and written into the markup: a Typst counter
+       is introspection, which the first layout pass cannot answer, so every paragraph holding a note
+       marker was laid out twice (about 40 % of Typst's time on a heavily annotated volume). -->
+  <xsl:accumulator name="footnote-number" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="e:file" select="0"/>
+    <xsl:accumulator-rule match="tei:note[f:is-footnote(.)]" select="$value + 1"/>
+  </xsl:accumulator>
+
   <xsl:template match="tei:div" mode="m:text">
     <xsl:value-of select="f:src(.)"/>
     <xsl:apply-templates select="*" mode="m:text"/>
@@ -156,7 +172,8 @@
       </xsl:when>
       <xsl:when test="@type = 'editorial' and exists(key('explained-correction', generate-id()))"/>
       <xsl:otherwise>
-        <xsl:sequence select="f:src(.) || '#h(0pt, weak: true)#footnote[' || f:trim(string-join(f:inline(node()))) || ']'"/>
+        <xsl:sequence select="f:src(.) || '#h(0pt, weak: true)#footnote(numbering: numbered(&quot;'
+            || accumulator-before('footnote-number') || '&quot;))[' || f:trim(string-join(f:inline(node()))) || ']'"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
