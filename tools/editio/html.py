@@ -170,16 +170,35 @@ def _xdm(key: tuple, make_text) -> object:
     return doc
 
 
+def _register_key(register: Path) -> tuple:
+    try:
+        st = register.stat()
+        return (str(register.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        raise usage_error(register, "cannot read the register", "io.missing") from None
+
+
 def _register_doc(register: Path | None):
     if register is None:
         return None
     register = Path(register)
-    try:
-        st = register.stat()
-        key = ("register", str(register.resolve()), st.st_mtime_ns, st.st_size)
-    except OSError:
-        raise usage_error(register, "cannot read the register", "io.missing") from None
-    return _xdm(key, lambda: _marked_text(load_xml(register), register))
+    return _xdm(("register",) + _register_key(register), lambda: _marked_text(load_xml(register), register))
+
+
+def _popovers_doc(register: Path | None):
+    """The popover of every register entry (t:popover-digest), made once per register and process."""
+    if register is None:
+        return None
+    register = Path(register)
+    key = ("popovers",) + _register_key(register)
+    doc = _xdm_cache.get(key)
+    if doc is None:
+        from .transform import stylesheet
+
+        doc, _ = stylesheet("html/chapter.xsl").run(initial_template="{urn:editio:template}popover-digest",
+                                                    params={"register": _register_doc(register)}, as_node=True)
+        _xdm_cache[key] = doc
+    return doc
 
 
 def _context_doc(ctx: SiteContext):
@@ -258,8 +277,11 @@ def chapter_page(chapter: Path, register: Path | None, ctx: SiteContext,
 
 def _page_of(doc, chapter: Path, register, ctx, diagnostics) -> dict[str, bytes]:
     page = page_name(chapter.stem)
-    out, _ = _run("html/chapter.xsl", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter),
-                  params=_params(register, ctx, page=page, stem=chapter.stem))
+    params = _params(register, ctx, page=page, stem=chapter.stem)
+    popovers = _popovers_doc(register)
+    if popovers is not None:
+        params["popovers"] = popovers
+    out, _ = _run("html/chapter.xsl", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter), params=params)
     return {page: out.encode("utf-8")}
 
 

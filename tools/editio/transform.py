@@ -67,8 +67,8 @@ class Stylesheet:
         with ``text_results`` each secondary result is taken as its string value
         (for result documents written with ``method="text"``, e.g. the output of
         ``serialize()``), not re-serialized as XML. With ``as_node`` the principal
-        result is returned as an XDM document node, not serialized (for a result
-        that feeds another transformation; not with ``initial_template``).
+        result is returned as an XDM node, not serialized (for a result that
+        feeds another transformation).
         With ``results_dir`` Saxon writes the secondary results into that folder
         itself (serializing straight to the file is much faster than capturing a
         large result and handing it over as a string) and none are returned.
@@ -87,7 +87,11 @@ class Stylesheet:
                 if initial_template:
                     if source is not None:
                         ex.set_global_context_item(xdm_item=proc.parse_xml(xml_file_name=str(source)))
-                    out = ex.call_template_returning_string(initial_template)
+                    if as_node:
+                        value = ex.call_template_returning_value(initial_template)
+                        out = value.head if value is not None else None
+                    else:
+                        out = ex.call_template_returning_string(initial_template)
                 else:
                     if xdm_node is not None:
                         doc = xdm_node

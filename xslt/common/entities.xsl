@@ -19,7 +19,7 @@
   <!-- The target id of a pointer: "register.xml#yezhov" and "#yezhov" give "yezhov" (first pointer only). -->
   <xsl:function name="f:ref-id" as="xs:string">
     <xsl:param name="ref" as="xs:string?"/>
-    <xsl:variable name="first" select="tokenize(normalize-space($ref), ' ')[1]"/>
+    <xsl:variable name="first" select="substring-before(normalize-space($ref) || ' ', ' ')"/>
     <xsl:sequence select="if (contains($first, '#')) then substring-after($first, '#') else ''"/>
   </xsl:function>
 
@@ -47,7 +47,13 @@
   <xsl:function name="f:mention-kind" as="xs:string">
     <xsl:param name="m" as="element()"/>
     <xsl:param name="register" as="document-node()?"/>
-    <xsl:variable name="entry" select="f:entity($m/@ref, $register)"/>
+    <xsl:sequence select="f:mention-kind-of($m, f:entity($m/@ref, $register))"/>
+  </xsl:function>
+
+  <!-- f:mention-kind when the mention's entry ($entry, or () if not in the register) is already known. -->
+  <xsl:function name="f:mention-kind-of" as="xs:string">
+    <xsl:param name="m" as="element()"/>
+    <xsl:param name="entry" as="element()?"/>
     <xsl:sequence select="if ($entry) then f:entity-kind($entry)
                           else if ($m/self::tei:persName) then 'person'
                           else if ($m/self::tei:placeName) then 'place'

@@ -93,7 +93,7 @@
     <xsl:param name="target" as="element()"/>
     <xsl:param name="width" as="xs:integer"/>
     <xsl:variable name="text" as="xs:string" select="$index?text"/>
-    <xsl:variable name="starts" as="map(xs:string, xs:integer)" select="$index?starts"/>
+    <xsl:variable name="starts" as="map(*)" select="$index?starts"/>
     <xsl:variable name="inside" select="$target//text()[map:contains($starts, generate-id(.))]"/>
     <!-- Without reading text of its own, the target sits where the next reading-text node starts. -->
     <xsl:variable name="from" as="xs:integer"
@@ -101,9 +101,19 @@
               else (($target/following::text() ! $starts(generate-id(.)))[1], string-length($text))[1]"/>
     <xsl:variable name="to" as="xs:integer"
       select="if ($inside) then $starts(generate-id($inside[last()])) + string-length($inside[last()]) else $from"/>
-    <xsl:sequence select="f:snippet-cut(normalize-space(substring($text, 1, $from)),
-                                        normalize-space(substring($text, $from + 1, $to - $from)),
-                                        normalize-space(substring($text, $to + 1)), $width)"/>
+    <!-- Before and after are normalized from a window of 2 × $width characters next to the target when that
+         holds more than $width characters once normalized (the cut then sees the same characters as from the
+         whole text: a normalized window is a suffix, or prefix, of the normalized whole); from all of it only
+         when not. String functions cost per character, and paragraphs can be long. -->
+    <xsl:variable name="window" select="2 * $width"/>
+    <xsl:variable name="near-before" select="normalize-space(substring($text, max(($from - $window, 0)) + 1, min(($from, $window))))"/>
+    <xsl:variable name="near-after" select="normalize-space(substring($text, $to + 1, $window))"/>
+    <xsl:sequence select="f:snippet-cut(
+      if ($from le $window or string-length($near-before) gt $width) then $near-before
+      else normalize-space(substring($text, 1, $from)),
+      normalize-space(substring($text, $from + 1, $to - $from)),
+      if (string-length($near-after) gt $width or $to + $window ge string-length($text)) then $near-after
+      else normalize-space(substring($text, $to + 1)), $width)"/>
   </xsl:function>
 
   <!-- (before, hit, after) with before and after cut to about $width characters at word boundaries. -->

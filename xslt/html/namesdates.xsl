@@ -28,7 +28,7 @@
     <!-- True inside another link: links do not nest, so a nested mention is marked but not linked. -->
     <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:variable name="entry" select="f:entity(@ref, $register)"/>
-    <xsl:variable name="kind" select="f:mention-kind(., $register)"/>
+    <xsl:variable name="kind" select="f:mention-kind-of(., $entry)"/>
     <xsl:variable name="safe" select="f:safe-url(@ref)"/>
     <xsl:variable name="id" select="if ($chapter-mode and f:is-mention(.)) then f:mention-id(.) else ()"/>
     <xsl:if test="not($safe)">
@@ -90,25 +90,42 @@
        every mention's link points at its entry's popover with aria-describedby (so screen readers get the
        description without JavaScript), and editio.js moves the popover into the mention under the pointer or
        the keyboard focus, where CSS shows it. Without JavaScript a mention is a plain link. One copy per
-       entry, not per mention, keeps pages small. -->
+       entry, not per mention, keeps pages small. They are copied from $popovers when editio passes it. -->
   <xsl:template name="t:popovers">
-    <xsl:variable name="ids" select="sort(map:keys($f:popover-bodies))" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+    <xsl:variable name="ids" select="sort(distinct-values(//tei:text//*[f:is-mention(.)]/f:ref-id(@ref))
+                                          [exists(f:entity('#' || ., $register))])"/>
     <xsl:if test="exists($ids)">
       <div class="pops" hidden="hidden">
         <xsl:for-each select="$ids">
-          <span class="pop" role="tooltip" id="{f:popover-id(f:entity('#' || ., $register))}">
-            <xsl:sequence select="$f:popover-bodies(current())/node()"/>
-          </span>
+          <xsl:sequence select="if (exists($popovers)) then key('f:popover-by-id', 'pop-' || ., $popovers)
+                                else f:popover(f:entity('#' || ., $register))"/>
         </xsl:for-each>
       </div>
     </xsl:if>
   </xsl:template>
 
-  <!-- The popover contents of every entry the current chapter mentions (keyed by entry id). -->
-  <xsl:variable name="f:popover-bodies" as="map(xs:string, element())"
-    select="map:merge(distinct-values(//tei:text//*[f:is-mention(.)]/f:ref-id(@ref))
-                      ! (let $e := f:entity('#' || ., $register) return if ($e) then map{.: f:popover-body($e)} else ()))"
-    xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+  <!-- The popover of every entry of the register, made once per register (run by editio, which passes the result
+       to each chapter page as $popovers, so a large edition does not make the same popovers for every chapter). -->
+  <xsl:template name="t:popover-digest">
+    <xsl:document>
+      <pops>
+        <xsl:for-each-group select="$register//(tei:person | tei:personGrp | tei:place | tei:org | tei:event)[@xml:id]"
+                            group-by="string(@xml:id)">
+          <xsl:sequence select="f:popover(.)"/>
+        </xsl:for-each-group>
+      </pops>
+    </xsl:document>
+  </xsl:template>
+
+  <xsl:key name="f:popover-by-id" match="span[@role = 'tooltip']" use="@id"/>
+
+  <!-- The popover of an entry (f:popover-id is its id). -->
+  <xsl:function name="f:popover" as="element()">
+    <xsl:param name="entry" as="element()"/>
+    <span class="pop" role="tooltip" id="{f:popover-id($entry)}">
+      <xsl:sequence select="f:popover-body($entry)/node()"/>
+    </span>
+  </xsl:function>
 
   <xsl:function name="f:popover-body" as="element()">
     <xsl:param name="entry" as="element()"/>

@@ -14,6 +14,11 @@
        language reading date pdf> with <editor>s, <chapter stem title page>s in reading order and <download>s. -->
   <xsl:param name="context" as="document-node()?" select="()"/>
 
+  <!-- The popover of every register entry (<pops> with one <span class="pop" id="pop-ID"> per entry), made once per
+       register by the template t:popover-digest of chapter.xsl; chapter pages copy the ones they need. Empty:
+       each chapter page makes its own. -->
+  <xsl:param name="popovers" as="document-node()?" select="()"/>
+
   <!-- The file name of the page being made (e.g. "secret-history-59.html"); used for navigation and citations. -->
   <xsl:param name="page" as="xs:string" select="'index.html'"/>
 
