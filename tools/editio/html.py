@@ -195,8 +195,8 @@ def _popovers_doc(register: Path | None):
     if doc is None:
         from .transform import stylesheet
 
-        doc, _ = stylesheet("html/chapter.xsl").run(initial_template="{urn:editio:template}popover-digest",
-                                                    params={"register": _register_doc(register)}, as_node=True)
+        doc, _ = stylesheet(_SITE).run(initial_template="{urn:editio:template}popover-digest",
+                                       params={"register": _register_doc(register)}, as_node=True)
         _xdm_cache[key] = doc
     return doc
 
@@ -223,13 +223,18 @@ def _collect(sheet, diagnostics: list[Diagnostic] | None, fallback: str) -> None
         diagnostics.append(Diagnostic(path or fallback, int(line) if line.isdigit() else 0, 0, WARNING, text, rule))
 
 
-def _run(relative: str, *, params: dict, diagnostics, fallback: str, xml_text: str | None = None, xdm_node=None,
-         as_node=False, results_dir=None):
+#: The one driver of the web edition (see xslt/html/site.xsl) and its modes.
+_SITE = "html/site.xsl"
+_MODE = "{urn:editio:mode}"
+
+
+def _run(mode: str, *, params: dict, diagnostics, fallback: str, xml_text: str | None = None, xdm_node=None,
+         as_node=False, results_dir=None, method=None):
     from .transform import stylesheet
 
-    sheet = stylesheet(relative)
+    sheet = stylesheet(_SITE)
     out, results = sheet.run(xml_text=xml_text, xdm_node=xdm_node, params=params, as_node=as_node,
-                             results_dir=results_dir)
+                             results_dir=results_dir, initial_mode=_MODE + mode, method=method)
     _collect(sheet, diagnostics, fallback)
     return out, results
 
@@ -281,7 +286,7 @@ def _page_of(doc, chapter: Path, register, ctx, diagnostics) -> dict[str, bytes]
     popovers = _popovers_doc(register)
     if popovers is not None:
         params["popovers"] = popovers
-    out, _ = _run("html/chapter.xsl", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter), params=params)
+    out, _ = _run("chapter-page", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter), params=params)
     return {page: out.encode("utf-8")}
 
 
@@ -297,9 +302,9 @@ def chapter_extract(chapter: Path, diagnostics: list[Diagnostic] | None = None) 
 
 
 def _extract_of(doc, chapter: Path, diagnostics, as_node: bool = False):
-    """The extract as bytes, or (``as_node``) as the XDM document that edition.xsl can take as it is."""
-    out, _ = _run("html/extract.xsl", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter),
-                  params={"page": page_name(chapter.stem), "stem": chapter.stem}, as_node=as_node)
+    """The extract as bytes, or (``as_node``) as the XDM document that the edition pages can take as it is."""
+    out, _ = _run("extract", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter),
+                  params={"page": page_name(chapter.stem), "stem": chapter.stem}, as_node=as_node, method="xml")
     return out if as_node else out.encode("utf-8")
 
 
@@ -344,7 +349,7 @@ def _edition_run(register, ctx: SiteContext, extra_pages, diagnostics, xml_text:
     pages_wanted = "guidelines.html" if not (extra_pages and "guidelines.html" in extra_pages) else ""
     # Saxon writes the pages into a private folder and they are read back: much faster than capturing them.
     with tempfile.TemporaryDirectory(prefix="editio-pages-") as folder:
-        _run("html/edition.xsl", xml_text=xml_text, diagnostics=diagnostics, fallback=str(register or "register"),
+        _run("edition", xml_text=xml_text, diagnostics=diagnostics, fallback=str(register or "register"),
              results_dir=folder,
              params=_params(register, ctx, **{"extra-pages": pages_wanted, "notes-in-full": NOTES_IN_FULL}, **params))
         pages = {path.name: path.read_bytes() for path in Path(folder).iterdir() if path.is_file()}

@@ -57,7 +57,8 @@ class Stylesheet:
             params: dict | None = None, initial_template: str | None = None,
             base_output: str | Path | None = None, xdm_node=None,
             text_results: bool = False, as_node: bool = False,
-            results_dir: str | Path | None = None) -> tuple[str, dict[str, str]]:
+            results_dir: str | Path | None = None, initial_mode: str | None = None,
+            method: str | None = None) -> tuple[str, dict[str, str]]:
         """Transform ``source`` (a file) or ``xml_text``; return (principal result, secondary results).
 
         Secondary results (``xsl:result-document``) are captured, not written:
@@ -72,10 +73,18 @@ class Stylesheet:
         With ``results_dir`` Saxon writes the secondary results into that folder
         itself (serializing straight to the file is much faster than capturing a
         large result and handing it over as a string) and none are returned.
+        ``initial_mode`` (a Clark name, ``{uri}local``) picks the mode the source is
+        processed in, and ``method`` overrides the serialization method of the
+        principal result (for a stylesheet that makes several kinds of output).
         """
         proc = processor()
         with _lock:
             ex = self.executable
+            ex.clear_properties()  # the initial mode and serialization of an earlier run
+            if initial_mode:
+                ex.set_initial_mode(initial_mode)
+            if method:
+                ex.set_property("!method", method)
             ex.clear_parameters()
             for name, value in (params or {}).items():
                 ex.set_parameter(name, _xdm_value(proc, value))

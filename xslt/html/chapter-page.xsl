@@ -9,6 +9,10 @@
   xmlns:m="urn:editio:mode"
   exclude-result-prefixes="#all">
 
+  <xsl:template match="/" mode="m:chapter-page">
+    <xsl:apply-templates select="tei:TEI" mode="m:chapter-page"/>
+  </xsl:template>
+
   <xsl:template match="tei:TEI" mode="m:chapter-page">
     <xsl:variable name="title" select="f:chapter-title(.)"/>
     <xsl:variable name="chapters" select="$site/chapter"/>

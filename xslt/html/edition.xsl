@@ -1,8 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- Driver: the edition-wide pages (contents, register, notes, timeline, about, downloads) from the register
-     ($register) and the chapters' extracts (the input: <x:edition> holding <x:extract>s in reading order, or
-     $extract-docs).
-     Each page is a result document, serialized as HTML5. -->
+<!-- The edition-wide pages (mode m:edition, on the document holding the extracts; contents, register, notes, timeline, about, downloads)
+     from the register ($register) and the chapters' extracts (the input: <x:edition> holding <x:extract>s in
+     reading order, or $extract-docs). Each page is a result document, serialized as HTML5. -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -10,29 +9,8 @@
   xmlns:x="urn:editio:extract"
   xmlns:f="urn:editio:function"
   xmlns:t="urn:editio:template"
+  xmlns:m="urn:editio:mode"
   exclude-result-prefixes="#all">
-
-  <xsl:include href="params.xsl"/>
-  <xsl:include href="../common/messages.xsl"/>
-  <xsl:include href="../common/urls.xsl"/>
-  <xsl:include href="../common/dates.xsl"/>
-  <xsl:include href="../common/entities.xsl"/>
-  <xsl:include href="../common/reading.xsl"/>
-  <xsl:include href="../common/paragraphs.xsl"/>
-  <xsl:include href="../common/document.xsl"/>
-  <xsl:include href="layout.xsl"/>
-  <xsl:include href="core.xsl"/>
-  <xsl:include href="namesdates.xsl"/>
-  <xsl:include href="textcrit.xsl"/>
-  <xsl:include href="notes.xsl"/>
-  <xsl:include href="index-page.xsl"/>
-  <xsl:include href="register.xsl"/>
-  <xsl:include href="notes-index.xsl"/>
-  <xsl:include href="timeline.xsl"/>
-  <xsl:include href="about.xsl"/>
-  <xsl:include href="downloads.xsl"/>
-
-  <xsl:output method="text" encoding="UTF-8"/>
 
   <!-- The documents holding the extracts ($extract-docs, or the input), and the extracts in reading order. -->
   <xsl:variable name="extract-roots" as="document-node()*"
@@ -40,7 +18,7 @@
     xmlns:array="http://www.w3.org/2005/xpath-functions/array"/>
   <xsl:variable name="extracts" as="element(x:extract)*" select="$extract-roots ! (x:extract | x:edition/x:extract)"/>
 
-  <xsl:template match="/">
+  <xsl:template match="/" mode="m:edition">
     <xsl:call-template name="t:index-page"/>
     <xsl:call-template name="t:register-pages"/>
     <xsl:call-template name="t:notes-page"/>

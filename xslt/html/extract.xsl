@@ -1,5 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- Driver: one TEI chapter → its extract, the small XML the edition-wide pages are made from (mentions with
+<!-- The chapter extract (mode m:extract): the small XML the edition-wide pages are made from (mentions with
      snippets, notes, dated mentions, header, title). Depends on the chapter alone, so a build can cache it. -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -11,20 +11,7 @@
   xmlns:m="urn:editio:mode"
   exclude-result-prefixes="xs f m">
 
-  <xsl:include href="params.xsl"/>
-  <xsl:include href="../common/messages.xsl"/>
-  <xsl:include href="../common/dates.xsl"/>
-  <xsl:include href="../common/entities.xsl"/>
-  <xsl:include href="../common/reading.xsl"/>
-  <xsl:include href="../common/paragraphs.xsl"/>
-  <xsl:include href="../common/document.xsl"/>
-
-  <xsl:output method="xml" encoding="UTF-8" indent="no"/>
-
-  <!-- Numbering (paragraphs, notes, mentions) uses accumulators over the chapter. -->
-  <xsl:mode use-accumulators="#all"/>
-
-  <xsl:template match="/">
+  <xsl:template match="/" mode="m:extract">
     <xsl:apply-templates select="tei:TEI" mode="m:extract"/>
   </xsl:template>
 

@@ -15,7 +15,7 @@
   <xsl:param name="context" as="document-node()?" select="()"/>
 
   <!-- The popover of every register entry (<pops> with one <span class="pop" id="pop-ID"> per entry), made once per
-       register by the template t:popover-digest of chapter.xsl; chapter pages copy the ones they need. Empty:
+       register by the template t:popover-digest (namesdates.xsl); chapter pages copy the ones they need. Empty:
        each chapter page makes its own. -->
   <xsl:param name="popovers" as="document-node()?" select="()"/>
 
