@@ -68,7 +68,10 @@
 
   <xsl:template match="e:file" mode="m:chapter">
     <xsl:variable name="body" select="tei:TEI/tei:text/tei:body"/>
-    <xsl:value-of select="'&#10;// Chapter: ' || f:typst-escape(@name) || '&#10;'"/>
+    <!-- Each chapter in a content block of its own, so that its set rules (running head and foot) end
+         with it: at the top level every chapter's rules stayed in the style chain of all that followed,
+         and Typst looks styles up along that chain, so the time per page grew with the chapter's number. -->
+    <xsl:value-of select="'&#10;// Chapter: ' || f:typst-escape(@name) || '&#10;#[&#10;'"/>
     <xsl:if test="not($body/tei:div[1]/tei:head or $body/tei:head)">
       <xsl:variable name="title" select="tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1]"/>
       <xsl:variable name="plain" select="f:typst-escape(normalize-space(($title, @name)[1]))"/>
@@ -76,5 +79,6 @@
     </xsl:if>
     <xsl:apply-templates select="$body/*" mode="m:text"/>
     <xsl:apply-templates select="$body" mode="m:apparatus"/>
+    <xsl:text>]&#10;</xsl:text>
   </xsl:template>
 </xsl:stylesheet>
