@@ -121,3 +121,32 @@ def test_a_node_matched_by_an_earlier_rule_of_the_pattern_is_not_checked_by_a_la
     path = SAMPLE / "chapter-1.xml"
     found = SchematronEngine(sch).check({str(path): load_xml(path)})
     assert sorted((d.rule, d.line) for d in found) == [("first", 58), ("second", 61)]
+
+
+def test_a_month_that_does_not_exist_is_reported_not_a_crash(tmp_path):
+    assert date_bound("1936-13", True) == "1936-13-31"
+    text = (SAMPLE / "chapter-1.xml").read_text(encoding="utf-8")
+    text = text.replace('notBefore="1936-10-01" notAfter="1936-12-31"', 'notBefore="1936-13" notAfter="1936-12"')
+    (tmp_path / "c.xml").write_text(text, encoding="utf-8")
+    (tmp_path / "register.xml").write_bytes((SAMPLE / "register.xml").read_bytes())
+    assert "date.real" in [d.rule for d in check(tmp_path / "c.xml", tmp_path / "register.xml")]
+
+
+def test_python_and_libxml2_evaluation_of_the_rules_agree(tmp_path):
+    """The rules' XPaths translated to Python give the findings libxml2 gives for the XPaths as written."""
+    from editio.schematron import SchematronEngine
+
+    text = (SAMPLE / "chapter-1.xml").read_text(encoding="utf-8")
+    for old, new in [('ref="register.xml#london"', 'ref="register.xml#paris #ed x.xml http://a.b/c"'),
+                     ('when="1936-09-01"', 'when="1937-02-29" from="1936" to="1935-12"'),
+                     ('notAfter="1936-12-31"', 'notAfter="1936-09"'), ('<corr resp="#ed"', "<corr"),
+                     ('xml:id="ch1-p2"', 'xml:id="ch1-p1"'), ('<rs type="person"', '<rs type="unidentified"'),
+                     ("</head>", "</head><p>no id</p>")]:
+        text = text.replace(old, new)
+    (tmp_path / "c.xml").write_text(text, encoding="utf-8")
+    (tmp_path / "register.xml").write_bytes((SAMPLE / "register.xml").read_bytes())
+    trees = {str(p.resolve()): load_xml(p) for p in (tmp_path / "c.xml", tmp_path / "register.xml")}
+    schema = schema_path("editio.sch")
+    python, libxml2 = SchematronEngine(schema).check(trees), SchematronEngine(schema, native=False).check(trees)
+    assert sorted(python) == sorted(libxml2)
+    assert len({d.rule for d in python}) >= 8
