@@ -93,7 +93,9 @@ def test_after_every_edit_the_cached_report_equals_a_fresh_one(edition, tmp_path
     found = _check(edition, cache_file).diagnostics
     assert {Path(d.path).name for d in found if d.rule == "id.unique"} == {"ch1.xml", "ch3.xml"}
 
-    cache_file.write_bytes(b'{"format": "editio-validation-cache", "version": 1, "files": {"x"')  # corrupt
+    head, rest = cache_file.read_text(encoding="utf-8").split("\n", 1)
+    cache_file.write_text(head + "\n" + rest[:len(rest) // 2], encoding="utf-8")  # cut short
+    assert ValidationCache.load(cache_file)._entries == {}
     _check(edition, cache_file)
 
 
@@ -113,9 +115,11 @@ def test_cache_entries_of_another_editio_are_not_reused(edition, tmp_path):
     cache = ValidationCache.load(path)
     validate([edition], cache=cache)
     cache.save(path)
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    head, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    assert len(ValidationCache.load(path)._entries) == 3
+    doc = json.loads(head)
     doc["fingerprint"] = "0" * 40  # as if editio, its schemas or libxml2 had changed
-    path.write_text(json.dumps(doc), encoding="utf-8")
+    path.write_text(json.dumps(doc) + "\n" + rest, encoding="utf-8")
     assert ValidationCache.load(path)._entries == {}
 
 

@@ -119,26 +119,48 @@ class FileFacts:
     must be parsed again whenever the edition is validated.
     """
 
-    __slots__ = ("ids", "pointers", "nodes", "found", "volatile")
+    __slots__ = ("ids", "pointers", "_nodes", "_raw", "found", "volatile")
 
     def __init__(self, ids=None, pointers=None, nodes=None, found=None, volatile=False):
         self.ids: list[tuple[str, int]] = ids or []
         self.pointers: list[tuple[str, str]] = pointers or []
-        self.nodes: dict[int, tuple[list[int], list[str], list[int], list]] = nodes or {}
+        self._nodes: dict[int, tuple[list[int], list[str], list[int], list]] | None = nodes or {}
+        self._raw: str | None = None  # ``nodes`` as JSON, decoded only when needed
         self.found: dict[int, list[tuple]] = found or {}
         self.volatile = volatile
 
+    @property
+    def nodes(self) -> dict[int, tuple[list[int], list[str], list[int], list]]:
+        if self._nodes is None:
+            import json
+
+            self._nodes = {}
+            for r, lines, table, names, which, keys in json.loads(self._raw):
+                self._nodes[r] = (lines, [table[i] for i in names], which, [_tupled(k) for k in keys])
+        return self._nodes
+
     def to_json(self) -> dict:
+        if self._raw is None:
+            import json
+
+            rows = []
+            for r, (lines, names, which, keys) in sorted(self._nodes.items()):
+                table = sorted(set(names))
+                index = {n: i for i, n in enumerate(table)}
+                rows.append([r, lines, table, [index[n] for n in names], which, keys])
+            self._raw = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
         return {"ids": [list(x) for x in self.ids], "pointers": [list(p) for p in self.pointers],
-                "nodes": [[r, lines, names, which, keys] for r, (lines, names, which, keys) in sorted(self.nodes.items())],
+                "nodes": self._raw,
                 "found": [[c, [list(f) for f in fs]] for c, fs in sorted(self.found.items())],
                 "volatile": self.volatile}
 
     @classmethod
     def from_json(cls, data: dict) -> "FileFacts":
-        return cls([(i, n) for i, n in data["ids"]], [(a, v) for a, v in data["pointers"]],
-                   {r: (lines, names, which, [_tupled(k) for k in keys]) for r, lines, names, which, keys in data["nodes"]},
-                   {c: [tuple(f) for f in fs] for c, fs in data["found"]}, bool(data["volatile"]))
+        if not (isinstance(data["nodes"], str) and isinstance(data["ids"], list) and isinstance(data["pointers"], list)):
+            raise ValueError("facts")
+        facts = cls(data["ids"], data["pointers"], None, dict(data["found"]), bool(data["volatile"]))
+        facts._nodes, facts._raw = None, data["nodes"]
+        return facts
 
 
 def _tupled(value):
@@ -159,9 +181,21 @@ class EditionIndex:
             self.ids[key] = {xid for xid, _ in f.ids}
             for xid, line in f.ids:
                 self.id_uses.setdefault(xid, []).append((key, line))
+        seen: set[tuple[str, str]] = set()
+        values: set[tuple[str, str]] = set()
         for key, f in facts.items():
+            folder = key.rsplit("/", 1)[0]
             for _, value in f.pointers:
+                if (folder, value) in values:
+                    continue
+                if "#" not in value or not any(t.startswith("#") for t in value.split()):
+                    values.add((folder, value))  # means the same from every file of the folder
                 for token in value.split():
+                    # "file#id" means the same from every file of a folder; "#id" only from this one
+                    where = key if token.startswith("#") else folder
+                    if (where, token) in seen:
+                        continue
+                    seen.add((where, token))
                     hit = self.resolve(key, token)
                     if hit:
                         self.pointed.add(hit)
@@ -911,7 +945,9 @@ class SchematronEngine:
     # -- ed: functions ---------------------------------------------------
     def _fn_unresolved(self, ctx, value):
         text = _text([value])
-        key = (self._current_key, text)
+        # Only a bare "#id" depends on the file itself; other tokens on its folder (or nothing).
+        own = "#" in text and any(t.startswith("#") for t in text.split())
+        key = (self._current_key if own else self._current_key.rsplit("/", 1)[0], text)
         cached = self._unresolved_cache.get(key)
         if cached is None:
             cached = self._unresolved_cache[key] = " ".join(self._index.unresolved(self._current_key, text))
@@ -1178,12 +1214,13 @@ class SchematronEngine:
         self._index = EditionIndex(facts)
         self._unresolved_cache = {}
         out: list[Diagnostic] = []
+        current: dict[tuple, object] = {}  # (scope, function, argument) -> its result in this edition
         try:
             for key, shown in report.items():
                 f = facts[key]
                 self._current_key = key
                 old = previous.get(key) if previous and not f.volatile else None
-                if old is not None and all(self._call(name, [arg]) == result for name, arg, result in old[1]):
+                if old is not None and self._still(old[1], key, current):
                     out.extend(Diagnostic(shown, *d) for d in old[0])
                     if record is not None:
                         record[key] = old
@@ -1196,10 +1233,32 @@ class SchematronEngine:
                     calls, self._calls = self._calls, None
                 if record is not None and not f.volatile:
                     record[key] = ([(d.line, d.col, d.severity, d.message, d.rule, d.hint) for d in out[start:]],
-                                   [[name, arg, result] for (name, arg), result in calls.items()])
+                                   [[name, arg, result, self._scope(name, arg)] for (name, arg), result in calls.items()])
         finally:
             self._index = None
         return out
+
+    @staticmethod
+    def _scope(name: str, arg: str) -> int:
+        """What a cross-file call's result depends on besides the edition: 0 nothing, 1 the file's folder, 2 the file."""
+        if name in ("id-count", "id-places"):
+            return 0
+        if name == "unresolved" and not ("#" in arg and any(t.startswith("#") for t in arg.split())):
+            return 1
+        return 2
+
+    def _still(self, calls: list, key: str, current: dict) -> bool:
+        """Do these recorded calls of file ``key`` all give their recorded results in this edition?"""
+        folder = key.rsplit("/", 1)[0]
+        self._current_key = key
+        for name, arg, result, scope in calls:
+            k = (key if scope == 2 else folder if scope == 1 else "", name, arg)
+            now = current.get(k, current)
+            if now is current:
+                now = current[k] = self._cross(name, arg)
+            if now != result:
+                return False
+        return True
 
     def _file_findings(self, f: FileFacts, key: str, shown: str, trees, out: list) -> None:
         volatile: dict[int, list[Diagnostic]] = {}

@@ -22,21 +22,31 @@ from .xmlload import parse_bytes, read_bytes
 FILE_POINTERS = ("ref", "target", "corresp")
 
 #: Bump when the cache's content changes meaning.
-CACHE_VERSION = 1
+CACHE_VERSION = 3
 _CACHE_FORMAT = "editio-validation-cache"
 
 
-def _referenced_files(pointers, base: Path) -> set[Path]:
-    """Other local files that a file's pointers point into (e.g. register.xml)."""
+def _file_names(pointers) -> list[str]:
+    """Other local .xml files that a file's pointers name (e.g. register.xml), as written."""
     names = set()
     for attr, value in pointers:
-        if attr not in FILE_POINTERS:
-            continue
-        for token in value.split():
-            file_part = token.split("#", 1)[0]
-            if file_part and ":" not in file_part and file_part.endswith(".xml"):
-                names.add(file_part)
-    return {(base / unquote(n)).resolve() for n in names}
+        if attr in FILE_POINTERS:
+            for token in value.split():
+                file_part = token.split("#", 1)[0]
+                if file_part and ":" not in file_part and file_part.endswith(".xml"):
+                    names.add(file_part)
+    return sorted(names)
+
+
+def _referenced_files(names: list[str], base: Path, resolved: dict) -> list[Path]:
+    """The files ``names`` (relative to ``base``) are; ``resolved`` caches the work (resolving touches the disk)."""
+    out = []
+    for n in names:
+        path = resolved.get((base, n))
+        if path is None:
+            path = resolved[(base, n)] = (base / unquote(n)).resolve()
+        out.append(path)
+    return out
 
 
 def _digest(data: bytes) -> str:
@@ -48,32 +58,43 @@ def _digest(data: bytes) -> str:
 class _Entry:
     """What the cache keeps of one file (keyed by its absolute path), valid while its bytes have ``digest``."""
 
-    __slots__ = ("digest", "rng", "facts", "findings")
+    __slots__ = ("digest", "rng", "facts", "files", "findings", "line")
 
-    def __init__(self, digest: str, rng, facts, findings=None):
+    def __init__(self, digest: str, rng, facts, files, findings=None):
         self.digest = digest
         #: RelaxNG findings (line, col, severity, message, rule, hint), or None if not checked (context file).
-        self.rng: list[tuple] | None = rng
+        self.rng: list | None = rng
         self.facts = facts  # schematron.FileFacts
+        #: Other .xml files its pointers name (relative, as written).
+        self.files: list[str] = files
         #: (Schematron findings, cross-file calls they were made with), or None.
-        self.findings: tuple[list, list] | None = findings
+        self.findings: tuple[list, list] | list | None = findings
+        #: The entry's line in the cache file as read, while nothing in it changed.
+        self.line: str | None = None
 
-    def to_json(self) -> dict:
-        return {"digest": self.digest, "rng": None if self.rng is None else [list(d) for d in self.rng],
-                "facts": self.facts.to_json(),
-                "findings": None if self.findings is None else [[list(d) for d in self.findings[0]],
-                                                                [list(c) for c in self.findings[1]]]}
+    def to_line(self, key: str) -> str:
+        import json
+
+        if self.line is None:
+            findings = None if self.findings is None else [[list(d) for d in self.findings[0]],
+                                                           [list(c) for c in self.findings[1]]]
+            doc = {"digest": self.digest, "rng": None if self.rng is None else [list(d) for d in self.rng],
+                   "facts": self.facts.to_json(), "files": self.files, "findings": findings}
+            self.line = json.dumps([key, doc], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return self.line
 
     @classmethod
-    def from_json(cls, data: dict) -> "_Entry":
+    def from_line(cls, line: str) -> tuple[str, "_Entry"]:
+        import json
+
         from .schematron import FileFacts
 
-        rng = None if data["rng"] is None else [tuple(d) for d in data["rng"]]
-        findings = None if data["findings"] is None else ([tuple(d) for d in data["findings"][0]],
-                                                           [tuple(c) for c in data["findings"][1]])
-        if not isinstance(data["digest"], str):
-            raise ValueError("digest")
-        return cls(data["digest"], rng, FileFacts.from_json(data["facts"]), findings)
+        key, data = json.loads(line)
+        if not (isinstance(key, str) and isinstance(data["digest"], str) and isinstance(data["files"], list)):
+            raise ValueError("entry")
+        entry = cls(data["digest"], data["rng"], FileFacts.from_json(data["facts"]), data["files"], data["findings"])
+        entry.line = line
+        return key, entry
 
 
 def _fingerprint() -> str:
@@ -115,11 +136,12 @@ class ValidationCache:
 
         cache = cls()
         try:
-            data = json.loads(Path(path).read_bytes())
-            if (not isinstance(data, dict) or data.get("format") != _CACHE_FORMAT
-                    or data.get("version") != CACHE_VERSION or data.get("fingerprint") != cache.fingerprint):
+            lines = Path(path).read_bytes().decode("utf-8").split("\n")
+            head = json.loads(lines[0])
+            if (not isinstance(head, dict) or head.get("format") != _CACHE_FORMAT
+                    or head.get("version") != CACHE_VERSION or head.get("fingerprint") != cache.fingerprint):
                 return cache
-            cache._entries = {k: _Entry.from_json(v) for k, v in data["files"].items()}
+            cache._entries = dict(_Entry.from_line(line) for line in lines[1:] if line)
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             cache._entries = {}
         return cache
@@ -129,9 +151,9 @@ class ValidationCache:
         import os
         import tempfile
 
-        doc = {"format": _CACHE_FORMAT, "version": CACHE_VERSION, "fingerprint": self.fingerprint,
-               "files": {k: e.to_json() for k, e in sorted(self._used.items())}}
-        text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        head = json.dumps({"format": _CACHE_FORMAT, "version": CACHE_VERSION, "fingerprint": self.fingerprint},
+                          sort_keys=True, separators=(",", ":"))
+        text = "\n".join([head] + [e.to_line(k) for k, e in sorted(self._used.items())]) + "\n"
         target = Path(path)
         fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
         try:
@@ -207,7 +229,7 @@ def validate(paths: list[str | Path] | None = None, *, coverage: bool = False,
         file_facts = sch.facts(tree, str(f))
         if file_facts.volatile or (coverage and reported):
             trees[key] = tree
-        return _Entry(digest, rng, file_facts)
+        return _Entry(digest, rng, file_facts, _file_names(file_facts.pointers))
 
     for f in files:
         key = str(f.resolve())
@@ -217,8 +239,9 @@ def validate(paths: list[str | Path] | None = None, *, coverage: bool = False,
         entries[key], facts[key], names[key] = entry, entry.facts, str(f)
         report.diagnostics.extend(Diagnostic(str(f), *d) for d in entry.rng)
 
+    resolved: dict = {}
     for key in list(names):
-        for extra in sorted(_referenced_files(facts[key].pointers, Path(key).parent)):
+        for extra in sorted(_referenced_files(entries[key].files, Path(key).parent, resolved)):
             extra_key = str(extra)
             if extra_key not in facts and extra.is_file():
                 entry = read(extra, extra_key, False)
@@ -235,7 +258,8 @@ def validate(paths: list[str | Path] | None = None, *, coverage: bool = False,
             report.diagnostics.extend(check_coverage({names[k]: trees[k] for k in names}))
         if cache is not None:
             for key, entry in entries.items():
-                entry.findings = record.get(key) if key in names else entry.findings
+                if key in names and record.get(key) is not entry.findings:
+                    entry.findings, entry.line = record.get(key), None
                 cache._keep(key, entry)
     report.sort()
     report.seconds = time.perf_counter() - start
