@@ -442,3 +442,28 @@ def test_a_chapter_title_follows_the_head_or_the_header(tmp_path, old, new, titl
     path = tmp_path / "chapter.xml"
     path.write_text((SAMPLE / "chapter-1.xml").read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     assert buildmod.chapter_title(path) == title == html._extract_title(html.chapter_extract(path))
+
+
+def test_a_rebuild_validates_only_the_changed_chapter_again(edition, monkeypatch):
+    from editio import validation
+
+    build(edition)
+    assert buildmod.validation_cache_path(edition / "site").is_file()
+    assert not list((edition / "site").rglob("*validation*"))  # beside the site, not published in it
+    parsed = []
+    real = validation.parse_bytes
+    monkeypatch.setattr(validation, "parse_bytes", lambda data, name: parsed.append(Path(name).name) or real(data, name))
+    edit(edition / "tei" / "ch-0002.xml", "travelled to", "sailed to")
+    assert build(edition).rebuilt == ["ch-0002"]
+    assert parsed == ["ch-0002.xml"]
+    # an error the change brings in is still found, with a warm cache
+    edit(edition / "tei" / "ch-0001.xml", 'ref="register.xml#smith"', 'ref="register.xml#smyth"')
+    with pytest.raises(InvalidEdition) as caught:
+        build(edition)
+    assert any("smyth" in d.message and d.path.endswith("ch-0001.xml") for d in caught.value.report.errors)
+    # --force validates everything again, and a damaged cache only costs time
+    parsed.clear()
+    edit(edition / "tei" / "ch-0001.xml", 'ref="register.xml#smyth"', 'ref="register.xml#smith"')
+    buildmod.validation_cache_path(edition / "site").write_bytes(b"\x00garbage")
+    build(edition, force=True)
+    assert sorted(parsed) == ["ch-0001.xml", "ch-0002.xml", "register.xml"]

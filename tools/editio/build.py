@@ -485,8 +485,19 @@ class _Runner:
 
 # -- the build -----------------------------------------------------------------------------
 
-def _validate(sources: list[Source], key: str, previous: dict, progress: Progress, result: BuildResult) -> dict:
-    """Validate the whole edition, or reuse the previous verdict if no input (and no editio file) changed."""
+def validation_cache_path(out_dir: Path) -> Path:
+    """Per-file validation results, beside the output (like the stat cache): not part of what is published."""
+    return out_dir.parent / f".{out_dir.name}.validation-cache"
+
+
+def _validate(sources: list[Source], key: str, previous: dict, progress: Progress, result: BuildResult,
+              cache_path: Path, use_cache: bool = True) -> dict:
+    """Validate the whole edition, or reuse the previous verdict if no input (and no editio file) changed.
+
+    Files unchanged since the last validation are not validated again (the
+    report is the same as a full validation's); per-file results are kept in
+    ``cache_path``, which ``use_cache=False`` ignores (and then rewrites).
+    """
     old = previous.get("validation")
     if isinstance(old, dict) and old.get("key") == key:
         warnings = _warnings_of(old)
@@ -494,10 +505,16 @@ def _validate(sources: list[Source], key: str, previous: dict, progress: Progres
             result.warnings.extend(warnings)
             result.reused_parts.append("validation")
             return old
-    from .validation import validate
+    from .validation import ValidationCache, validate
 
     progress.stage("validating", 0)
-    report = validate([s.path for s in sources])
+    cache = ValidationCache.load(cache_path) if use_cache else ValidationCache()
+    report = validate([s.path for s in sources], cache=cache)
+    try:
+        cache.save(cache_path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time next time
+    del cache
     _release_memory()  # the parsed edition is garbage now; Saxon's heap does not reuse malloc's free lists
     if report.io_failure:
         raise EditioError(report.errors, EXIT_USAGE)
@@ -575,7 +592,8 @@ def build(root: str | Path | None = None, *, out: str | Path | None = None, read
     the previous output untouched on any failure. ``reading`` and ``outputs``
     override edition.toml; ``jobs`` > 1 transforms chapters in that many
     processes; ``shard=(K, N)`` builds only the K-th of N parts of the chapters
-    (see :func:`merge`); ``force`` ignores the previous output's manifest.
+    (see :func:`merge`); ``force`` ignores the previous output's manifest
+    and validation cache.
     """
     progress = progress or Progress()
     started = time.perf_counter()
@@ -583,7 +601,7 @@ def build(root: str | Path | None = None, *, out: str | Path | None = None, read
     result = BuildResult(out_dir=settings.out_dir, shard=shard)
     with _holding_output(settings, progress, result, started):
         previous = {} if force else _load_manifest(settings.out_dir)
-        _Build(edition, settings, previous, shard, progress, result).run(jobs)
+        _Build(edition, settings, previous, shard, progress, result, force=force).run(jobs)
     return result
 
 
@@ -605,8 +623,8 @@ class _Build:
     """One build: plan what to reuse, render the rest, stage and swap."""
 
     def __init__(self, edition: Edition, settings: Settings, previous: dict, shard, progress: Progress,
-                 result: BuildResult):
-        self.edition, self.settings, self.previous = edition, settings, previous
+                 result: BuildResult, force: bool = False):
+        self.edition, self.settings, self.previous, self.force = edition, settings, previous, force
         self.shard, self.progress, self.result = shard, progress, result
         self.old_dir = settings.out_dir
         outs = settings.outputs
@@ -646,7 +664,8 @@ class _Build:
         listed = [f"{k}={v}" for k, v in sorted(inputs.items())]
         all_key = hash_bytes(tool, sfp, *listed)
         _pause()
-        validation = _validate(sources, hash_bytes(tool, *listed), prev, self.progress, self.result)
+        validation = _validate(sources, hash_bytes(tool, *listed), prev, self.progress, self.result,
+                               validation_cache_path(self.settings.out_dir), use_cache=not self.force)
         self._timed("validate", t)
 
         register = next((s for s in sources if s.kind == "register"), None)
