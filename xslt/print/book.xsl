@@ -73,9 +73,8 @@
          and Typst looks styles up along that chain, so the time per page grew with the chapter's number. -->
     <xsl:value-of select="'&#10;// Chapter: ' || f:typst-escape(@name) || '&#10;#[&#10;'"/>
     <xsl:if test="not($body/tei:div[1]/tei:head or $body/tei:head)">
-      <xsl:variable name="title" select="tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1]"/>
-      <xsl:variable name="plain" select="f:typst-escape(normalize-space(($title, @name)[1]))"/>
-      <xsl:value-of select="f:part-start($plain, 'part-' || generate-id()) || '= ' || $plain || '&#10;&#10;'"/>
+      <xsl:variable name="part" select="f:chapter-parts(.)[1]"/>
+      <xsl:value-of select="f:part-start($part(2), $part(1)) || '= ' || $part(2) || '&#10;&#10;'"/>
     </xsl:if>
     <xsl:apply-templates select="$body/*" mode="m:text"/>
     <xsl:apply-templates select="$body" mode="m:apparatus"/>

@@ -9,10 +9,15 @@
   xmlns:m="urn:editio:modes"
   exclude-result-prefixes="#all">
 
+  <!-- The references listed: each chapter's printed source, works cited in notes, bibliographies. -->
+  <xsl:function name="f:bibls" as="element(tei:bibl)*">
+    <xsl:param name="edition" as="element(e:edition)"/>
+    <xsl:sequence select="$edition/e:file/tei:TEI/(tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:bibl
+                            | tei:text//tei:note//tei:bibl | tei:text//tei:listBibl//tei:bibl)[not(ancestor::tei:bibl)]"/>
+  </xsl:function>
+
   <xsl:template match="e:edition" mode="m:sources">
-    <xsl:variable name="bibls" select="e:file/tei:TEI/(tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:bibl
-                                         | tei:text//tei:note//tei:bibl | tei:text//tei:listBibl//tei:bibl)
-                                       [not(ancestor::tei:bibl)]"/>
+    <xsl:variable name="bibls" select="f:bibls(.)"/>
     <xsl:if test="exists($bibls)">
       <xsl:value-of select="f:part-start('Sources', 'part-sources')"/>
       <xsl:text>= Sources&#10;&#10;#set par(first-line-indent: 0pt, hanging-indent: 1.5em, justify: false)&#10;</xsl:text>

@@ -78,6 +78,28 @@
     <xsl:accumulator-rule match="tei:note[f:is-footnote(.)]" select="$value + 1"/>
   </xsl:accumulator>
 
+  <!-- A heading as markup without its notes, index anchors and apparatus labels: the outline, the
+       contents and the running heads repeat the text, and must not repeat those. -->
+  <xsl:function name="f:plain-heading" as="xs:string">
+    <xsl:param name="head" as="element(tei:head)"/>
+    <xsl:sequence select="replace(f:trim(string-join(f:inline($head/node()[not(self::tei:note)]))),
+                                  '#(ix|app-anchor)\(&quot;[^&quot;]*&quot;\)|/\*@src [0-9:]+\*/', '')"/>
+  </xsl:function>
+
+  <!-- The parts of a chapter that begin a new page with their own running head, as (label, title
+       markup) pairs: its top-level headings, or its title when it has none (see m:chapter). -->
+  <xsl:function name="f:chapter-parts" as="array(xs:string)*">
+    <xsl:param name="file" as="element(e:file)"/>
+    <xsl:variable name="body" select="$file/tei:TEI/tei:text/tei:body"/>
+    <xsl:if test="not($body/tei:div[1]/tei:head or $body/tei:head)">
+      <xsl:variable name="title" select="$file/tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1]"/>
+      <xsl:sequence select="['part-' || generate-id($file), f:typst-escape(normalize-space(($title, $file/@name)[1]))]"/>
+    </xsl:if>
+    <xsl:for-each select="$body/tei:head | $body/tei:div/tei:head">
+      <xsl:sequence select="['part-' || generate-id(.), f:plain-heading(.)]"/>
+    </xsl:for-each>
+  </xsl:function>
+
   <xsl:template match="tei:div" mode="m:text">
     <xsl:value-of select="f:src(.)"/>
     <xsl:apply-templates select="*" mode="m:text"/>
@@ -87,9 +109,7 @@
     <xsl:variable name="level" select="count(ancestor::tei:div)"/>
     <!-- Outline, bookmarks and running heads get the heading without its notes. -->
     <xsl:variable name="full" select="f:trim(string-join(f:inline(node())))"/>
-    <!-- Without index anchors and apparatus labels too: the outline repeats the text, and must not repeat them. -->
-    <xsl:variable name="plain" select="replace(f:trim(string-join(f:inline(node()[not(self::tei:note)]))),
-                                               '#(ix|app-anchor)\(&quot;[^&quot;]*&quot;\)|/\*@src [0-9:]+\*/', '')"/>
+    <xsl:variable name="plain" select="f:plain-heading(.)"/>
     <xsl:value-of select="'&#10;' || f:src(.) || (if ($level le 1) then f:part-start($plain, 'part-' || generate-id()) else '')
                           || '#part-heading(' || max((1, $level)) || ', [' || $plain || '], [' || $full || '])&#10;&#10;'"/>
   </xsl:template>
