@@ -405,42 +405,50 @@ def _extract_title(extract: bytes) -> str:
 
 
 #: Fewer chapters than this are transformed in the main process even with jobs > 1: a worker costs a Python
-#: start and two stylesheet compiles (about 0.5 s of CPU).
+#: start, Saxon's and a stylesheet compile (about 0.4 s of CPU).
 PARALLEL_MIN_CHAPTERS = 16
+
+#: With workers, the share of the chapters this process makes, relative to a worker's: it also makes the edition
+#: pages and parses the workers' extracts.
+OWN_SHARE = 0.8
 
 
 def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jobs: int = 1) -> dict[str, bytes]:
     """Every file of the site in memory: pages, assets and the TEI sources (``tei/NAME.xml``).
 
-    With ``jobs`` > 1 (and enough chapters) the chapters' extracts and pages are made by that many worker
-    processes while this one makes the edition-wide pages.
+    With ``jobs`` > 1 (and enough chapters) ``jobs`` processes make the chapters' extracts and pages: this one
+    and ``jobs`` - 1 workers, each owning a share of the chapters; this one then makes the edition-wide pages.
     """
     chapters, register, trees = _split(edition.files)
     ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
     files: dict[str, bytes] = {}
-    workers = _ChapterWorkers(chapters, jobs) if jobs > 1 and len(chapters) >= PARALLEL_MIN_CHAPTERS else None
+    own, workers = chapters, None
+    if jobs > 1 and len(chapters) >= PARALLEL_MIN_CHAPTERS:
+        own, shares = _shares(chapters, jobs)
+        workers = _ChapterWorkers(shares)
     try:
         if workers is not None:
-            trees.clear()
-            extracts = workers.extracts(diagnostics)
-            titles = [_extract_title(x) for x in extracts]
-        else:
-            docs, extracts = {}, []
-            for path in chapters:  # each chapter is loaded and parsed once, for its extract and its page
-                docs[path] = _parse_chapter(path, trees.pop(path))
-                extracts.append(_extract_of(docs[path], path, diagnostics, as_node=True))
-            titles = [_extract_node_title(x) for x in extracts]
-        for path, title in zip(chapters, titles):
-            ctx.chapters.append(ChapterInfo(stem=path.stem, title=title or path.stem, page=page_name(path.stem)))
+            workers.request_extracts()  # the workers make theirs while this process makes its own
+        own_trees = {path: trees.pop(path) for path in own}
+        trees.clear()
+        docs, extracts = {}, {}
+        for path in own:  # each chapter is loaded and parsed once, for its extract and its page
+            docs[path] = _parse_chapter(path, own_trees.pop(path))
+            extracts[path] = _extract_of(docs[path], path, diagnostics, as_node=True)
         if workers is not None:
-            workers.start_pages(register, ctx)  # the workers make the chapter pages while this process ...
-        else:
-            for path in chapters:
-                files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
-        if workers is not None:  # ... makes these
-            files.update(edition_pages(register, extracts, ctx, diagnostics=diagnostics))
-        else:
-            files.update(_edition_pages_of_docs(register, extracts, ctx, diagnostics))
+            from .transform import parse_text
+
+            for path, extract in workers.extracts(diagnostics).items():
+                extracts[path] = parse_text(extract.decode("utf-8"))
+        in_order = [extracts.pop(path) for path in chapters]
+        for path, extract in zip(chapters, in_order):
+            ctx.chapters.append(ChapterInfo(stem=path.stem, title=_extract_node_title(extract) or path.stem,
+                                            page=page_name(path.stem)))
+        if workers is not None:
+            workers.start_pages(register, ctx)  # the workers make their pages while this process makes its own
+        for path in own:
+            files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
+        files.update(_edition_pages_of_docs(register, in_order, ctx, diagnostics))
         if workers is not None:
             files.update(workers.pages(diagnostics))
     finally:
@@ -452,16 +460,30 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jo
     return dict(sorted(files.items()))
 
 
+def _shares(chapters: list[Path], jobs: int) -> tuple[list[Path], list[list[Path]]]:
+    """(this process's chapters, each worker's chapters): every jobs-th chapter to each (so long and short
+    chapters mix), this process's share made smaller by OWN_SHARE."""
+    per_process = len(chapters) / (jobs - 1 + OWN_SHARE)
+    own_count = min(len(chapters) - (jobs - 1), max(1, round(per_process * OWN_SHARE)))
+    owner = [i % jobs for i in range(len(chapters))]
+    extra = [i for i, o in enumerate(owner) if o == 0][own_count:]  # this process's excess, handed round
+    for k, i in enumerate(reversed(extra)):
+        owner[i] = 1 + k % (jobs - 1)
+    own = [path for path, o in zip(chapters, owner) if o == 0]
+    shares = [[path for path, o in zip(chapters, owner) if o == w] for w in range(1, jobs)]
+    return own, [share for share in shares if share]
+
+
 class _ChapterWorkers:
     """Spawned processes that each own a fixed share of the chapters: a worker makes its chapters' extracts,
     keeps them parsed, then makes their pages, so every chapter is loaded and parsed once."""
 
-    def __init__(self, chapters: list[Path], jobs: int):
+    def __init__(self, shares: list[list[Path]]):
         import multiprocessing
 
         mp = multiprocessing.get_context("spawn")  # never fork a process that may already hold Saxon
-        self.chapters = chapters
-        self.shares = [chapters[i::jobs] for i in range(min(jobs, len(chapters)))]
+        self.shares = shares
+        self.chapters = [path for share in shares for path in share]
         self.conns, self.procs = [], []
         for share in self.shares:
             here, there = mp.Pipe()
@@ -487,14 +509,16 @@ class _ChapterWorkers:
             results.append(value)
         return results
 
-    def extracts(self, diagnostics) -> list[bytes]:
-        """Every chapter's extract, in the order of the chapters."""
+    def request_extracts(self) -> None:
         for conn in self.conns:
             conn.send(("extracts",))
+
+    def extracts(self, diagnostics) -> dict[Path, bytes]:
+        """The extracts asked for by :meth:`request_extracts`, by chapter."""
         made = {}
         for share, extracts in zip(self.shares, self._results(diagnostics)):
             made.update(zip(share, extracts))
-        return [made[path] for path in self.chapters]
+        return made
 
     def start_pages(self, register: Path | None, ctx: SiteContext) -> None:
         for conn in self.conns:
@@ -562,7 +586,7 @@ def write_site(edition: Edition, out_dir: Path | None = None, jobs: int = 1) -> 
 
     The site is written into a temporary folder beside ``out_dir`` and swapped
     in only when complete, so any failure leaves the previous site as it was.
-    ``jobs`` > 1 makes the chapters in that many worker processes (see :func:`build_site`).
+    ``jobs`` > 1 makes the chapters in that many processes (see :func:`build_site`).
     """
     out_dir = Path(out_dir or edition.config.output_dir).resolve()
     diagnostics: list[Diagnostic] = []
