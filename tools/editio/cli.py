@@ -365,14 +365,14 @@ Examples:
   editio html                          # the edition in this folder -> site/
   editio html --out /tmp/preview       # somewhere else
   editio html tei/ --strict            # warnings (unsafe URLs, unknown elements) fail the run
-  editio html -j 2                     # a large edition: chapters in 2 worker processes
+  editio html -j 2                     # a large edition: chapters in 2 processes
 """)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=str), default=None,
               help="The site folder (default: OUTPUT from edition.toml, normally site/). Replaced atomically.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1); the site is still written.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Make the chapters in this many worker processes (worth it from a few dozen chapters).")
+              help="Make the chapters in this many processes (worth it from a few dozen chapters).")
 @handle_errors
 def html(paths, out, strict, jobs):
     """The web edition: a static, offline, accessible website.
