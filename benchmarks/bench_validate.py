@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
-"""Time `editio validate` as a whole process on the chapter and on a 200-chapter corpus, beside jing.
+"""Time `editio validate` as a whole process on the chapter and on a 200-chapter corpus, beside jing;
+and, with --incremental N, validation with a ValidationCache on an N-chapter corpus (in-process).
 
-    python benchmarks/bench_validate.py            # prints a Markdown table
+    python benchmarks/bench_validate.py                    # prints Markdown tables
+    python benchmarks/bench_validate.py --incremental 1000 # also the cached cases on 1,000 chapters
 
 Targets on the 2-core reference machine: one chapter <= 0.2 s, 200 chapters
-<= 1.2 s, `editio --help` <= 0.15 s.
+<= 1.2 s, `editio --help` <= 0.15 s. The incremental cases are what
+`editio build` pays for validation after an edit (issue #7).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -22,16 +28,15 @@ from timing import measure, table  # noqa: E402
 EDITIO = [sys.executable, "-m", "editio"]
 
 
-def main() -> None:
+def processes(work: Path) -> None:
     chapter, register = source_edition()
-    work = Path(tempfile.mkdtemp(prefix="editio-bench-"))
     corpus = generate(200, work / "corpus200")
     corpus_files = sorted(str(p) for p in (corpus / "tei").glob("*.xml"))
     one = [str(chapter), str(register)]
     rows = []
 
     def best(cmd, repeat=5):
-        return min((measure(cmd) for _ in range(repeat)), key=lambda r: r[0])
+        return min((measure(cmd) for _ in range(repeat)), key=lambda r: r[1])
 
     wall, cpu, mem, _ = best(EDITIO + ["--help"])
     rows.append(("editio --help", "-", f"{wall:.3f}", f"{cpu:.3f}", f"{mem:.0f}"))
@@ -43,8 +48,68 @@ def main() -> None:
             rows.append((f"jing editio.rng (RelaxNG only), {label}", f"exit {code}", f"{wall:.3f}", f"{cpu:.3f}",
                          f"{mem:.0f}"))
     print(f"load average before: {os.getloadavg()[0]:.2f}")
-    print(table(rows, ("run", "result", "wall s (best of 5)", "CPU s", "peak MB")))
-    shutil.rmtree(work)
+    print(table(rows, ("run", "result", "wall s (best of 5 by CPU)", "CPU s", "peak MB")))
+
+
+def incremental(work: Path, chapters: int, repeat: int = 3) -> None:
+    """Cold, then warm runs after no change, a text change and an id change, with load and save of the cache."""
+    from editio.validation import ValidationCache, validate
+
+    tei = generate(chapters, work / f"corpus{chapters}") / "tei"
+    edited = sorted(tei.glob("*.xml"))[chapters // 2]
+    original = edited.read_text(encoding="utf-8")
+    cache_file = work / "validation-cache.jsonl"
+    validate([str(tei / "register.xml")])  # imports and schemas, as in a build that validated before
+
+    def run(use_cache: bool) -> tuple[float, float, str]:
+        start, cpu = time.perf_counter(), time.process_time()
+        cache = ValidationCache.load(cache_file) if use_cache else None
+        report = validate([tei], cache=cache)
+        if cache is not None:
+            cache.save(cache_file)
+        return time.perf_counter() - start, time.process_time() - cpu, report.summary().split(" in ")[0]
+
+    cases = [
+        ("no cache", None, False),
+        ("cold (no cache file)", None, True),
+        ("warm, nothing changed", lambda: None, True),
+        ("warm, one chapter's text changed", lambda: edited.write_text(
+            original.replace("</p>", " Edited.</p>", 1), encoding="utf-8"), True),
+        ("warm, one chapter's ids changed", lambda: edited.write_text(
+            re.sub(r'xml:id="([^"]+)"', r'xml:id="\1-x"', original, count=3), encoding="utf-8"), True),
+    ]
+    rows = []
+    for label, edit, use_cache in cases:
+        results = []
+        for _ in range(repeat):
+            edited.write_text(original, encoding="utf-8")
+            if edit is None:
+                cache_file.unlink(missing_ok=True)
+            else:
+                run(True)  # the cache as it was before the edit
+                edit()
+            results.append(run(use_cache))
+        wall, cpu, summary = min(results, key=lambda r: r[1])
+        rows.append((label, summary, f"{wall:.2f}", f"{cpu:.2f}"))
+    print(f"\n{chapters} chapters, in-process (imports excluded), best of {repeat} by CPU; "
+          f"load average {os.getloadavg()[0]:.2f}; cache file {cache_file.stat().st_size // 1024} KB")
+    print(table(rows, ("validate(cache=...) with load and save", "report", "wall s", "CPU s")))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--incremental", type=int, metavar="N", default=0,
+                        help="also time cached validation on an N-chapter corpus")
+    parser.add_argument("--no-processes", action="store_true", help="skip the whole-process table")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="editio-bench-"))
+    try:
+        if not args.no_processes:
+            processes(work)
+        if args.incremental:
+            incremental(work, args.incremental)
+    finally:
+        shutil.rmtree(work)
 
 
 if __name__ == "__main__":
