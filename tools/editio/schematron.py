@@ -55,6 +55,7 @@ ISO_DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T(\d{2}):(\d{2})(
 POINTER_ATTRS = ("ref", "target", "corresp", "resp", "who")
 #: ``ed:`` functions whose value depends on other files than the context node's.
 CROSS_FILE = frozenset({"unresolved", "id-count", "id-places", "referenced"})
+_CROSS_NAMES = sorted(CROSS_FILE)
 #: Findings of one rule in one file beyond this are summarised, not listed.
 MAX_PER_RULE = 200
 
@@ -176,11 +177,20 @@ class EditionIndex:
         self._resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
         self.ids: dict[str, set[str]] = {}
         self.id_uses: dict[str, list[tuple[str, int]]] = {}
-        self.pointed: set[tuple[str, str]] = set()
+        self._facts = facts
+        self._pointed: set[tuple[str, str]] | None = None
         for key, f in facts.items():
             self.ids[key] = {xid for xid, _ in f.ids}
             for xid, line in f.ids:
                 self.id_uses.setdefault(xid, []).append((key, line))
+
+    @property
+    def pointed(self) -> set[tuple[str, str]]:
+        """(file key, id) of every id some pointer of the edition points to (made on first use)."""
+        if self._pointed is not None:
+            return self._pointed
+        self._pointed = pointed = set()
+        facts = self._facts
         seen: set[tuple[str, str]] = set()
         values: set[tuple[str, str]] = set()
         for key, f in facts.items():
@@ -198,7 +208,8 @@ class EditionIndex:
                     seen.add((where, token))
                     hit = self.resolve(key, token)
                     if hit:
-                        self.pointed.add(hit)
+                        pointed.add(hit)
+        return pointed
 
     def resolve(self, from_key: str, token: str) -> tuple[str, str] | None:
         """(file key, id) that ``token`` points to, or None if it points nowhere known."""
@@ -1220,7 +1231,7 @@ class SchematronEngine:
                 f = facts[key]
                 self._current_key = key
                 old = previous.get(key) if previous and not f.volatile else None
-                if old is not None and self._still(old[1], key, current):
+                if old is not None and self._still(old[1], key, f, current):
                     out.extend(Diagnostic(shown, *d) for d in old[0])
                     if record is not None:
                         record[key] = old
@@ -1232,8 +1243,10 @@ class SchematronEngine:
                 finally:
                     calls, self._calls = self._calls, None
                 if record is not None and not f.volatile:
+                    values = {v: i for i, (_, v) in reversed(list(enumerate(f.pointers)))}
                     record[key] = ([(d.line, d.col, d.severity, d.message, d.rule, d.hint) for d in out[start:]],
-                                   [[name, arg, result, self._scope(name, arg)] for (name, arg), result in calls.items()])
+                                   [[_CROSS_NAMES.index(name), values.get(arg, arg), result, self._scope(name, arg)]
+                                    for (name, arg), result in calls.items()])
         finally:
             self._index = None
         return out
@@ -1247,11 +1260,18 @@ class SchematronEngine:
             return 1
         return 2
 
-    def _still(self, calls: list, key: str, current: dict) -> bool:
-        """Do these recorded calls of file ``key`` all give their recorded results in this edition?"""
+    def _still(self, calls: list, key: str, f: FileFacts, current: dict) -> bool:
+        """Do these recorded calls of file ``key`` all give their recorded results in this edition?
+
+        A call is [function number, argument (or the index of a pointer value of the file), result, scope].
+        """
         folder = key.rsplit("/", 1)[0]
         self._current_key = key
-        for name, arg, result, scope in calls:
+        pointers = f.pointers
+        for number, arg, result, scope in calls:
+            if arg.__class__ is int:
+                arg = pointers[arg][1]
+            name = _CROSS_NAMES[number]
             k = (key if scope == 2 else folder if scope == 1 else "", name, arg)
             now = current.get(k, current)
             if now is current:

@@ -22,7 +22,7 @@ from .xmlload import parse_bytes, read_bytes
 FILE_POINTERS = ("ref", "target", "corresp")
 
 #: Bump when the cache's content changes meaning.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 _CACHE_FORMAT = "editio-validation-cache"
 
 
