@@ -1,10 +1,11 @@
 """editio: annotated TEI-XML scholarly editions.
 
 The public API is imported lazily so that ``editio --help`` starts fast:
-``editio.validate(paths) -> Report`` and friends load their modules only when
-first used. (The validator lives in ``editio.validation`` so that importing it
-never shadows the ``editio.validate`` function with a module.) Commands with
-heavy dependencies have their own modules: ``editio.build.build``,
+``editio.validate(paths) -> Report`` (``cache=editio.ValidationCache.load(path)``
+skips unchanged files) and friends load their modules only when first used.
+(The validator lives in ``editio.validation`` so that importing it never
+shadows the ``editio.validate`` function with a module.) Commands with heavy
+dependencies have their own modules: ``editio.build.build``,
 ``editio.html.write_site``, ``editio.pdf.render_pdf``.
 """
 
@@ -15,6 +16,7 @@ __version__ = "0.1.0"
 # name -> (module, attribute); resolved on first access by __getattr__.
 _LAZY = {
     "validate": ("editio.validation", "validate"),
+    "ValidationCache": ("editio.validation", "ValidationCache"),
     "Report": ("editio.diagnostics", "Report"),
     "Diagnostic": ("editio.diagnostics", "Diagnostic"),
     "EditioError": ("editio.diagnostics", "EditioError"),
