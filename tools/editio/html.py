@@ -463,6 +463,7 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jo
 def _shares(chapters: list[Path], jobs: int) -> tuple[list[Path], list[list[Path]]]:
     """(this process's chapters, each worker's chapters): every jobs-th chapter to each (so long and short
     chapters mix), this process's share made smaller by OWN_SHARE."""
+    jobs = min(jobs, len(chapters))
     per_process = len(chapters) / (jobs - 1 + OWN_SHARE)
     own_count = min(len(chapters) - (jobs - 1), max(1, round(per_process * OWN_SHARE)))
     owner = [i % jobs for i in range(len(chapters))]
