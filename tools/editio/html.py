@@ -301,11 +301,28 @@ def chapter_extract(chapter: Path, diagnostics: list[Diagnostic] | None = None) 
     return _extract_of(_chapter_doc(chapter), chapter, diagnostics)
 
 
-def _extract_of(doc, chapter: Path, diagnostics, as_node: bool = False):
-    """The extract as bytes, or (``as_node``) as the XDM document that the edition pages can take as it is."""
-    out, _ = _run("extract", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter),
-                  params={"page": page_name(chapter.stem), "stem": chapter.stem}, as_node=as_node, method="xml")
+def _extract_of(doc, chapter: Path, diagnostics, as_node: bool = False, header: bool = True,
+                note_copies: bool = True):
+    """The extract as bytes, or (``as_node``) as the XDM document that the edition pages can take as it is.
+
+    Without ``header`` or ``note_copies`` it leaves out the copy of the teiHeader or of each note (for a site
+    whose edition pages will not use them, see :func:`_extract_options`)."""
+    out, _ = _run("extract", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter), as_node=as_node,
+                  method="xml", params={"page": page_name(chapter.stem), "stem": chapter.stem,
+                                        "extract-header": header, "extract-note-copies": note_copies})
     return out if as_node else out.encode("utf-8")
+
+
+_BODY_NOTES = etree.XPath("count(/t:TEI/t:text/t:body//t:note[not(ancestor::t:note)])", namespaces={"t": TEI_NS})
+
+
+def _extract_options(chapters: list[Path], trees: dict) -> tuple[bool, Path]:
+    """(whether extracts need copies of the notes, the chapter whose extract needs the teiHeader) for a site.
+
+    The notes page shows notes in full only up to NOTES_IN_FULL notes (the same notes extract.xsl lists), and
+    the edition pages read the first chapter's header only."""
+    notes = sum(int(_BODY_NOTES(trees[path])) for path in chapters)
+    return notes <= NOTES_IN_FULL, chapters[0]
 
 
 def _extract_node_title(doc) -> str:
@@ -422,19 +439,21 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jo
     chapters, register, trees = _split(edition.files)
     ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
     files: dict[str, bytes] = {}
+    note_copies, first = _extract_options(chapters, trees)
     own, workers = chapters, None
     if jobs > 1 and len(chapters) >= PARALLEL_MIN_CHAPTERS:
         own, shares = _shares(chapters, jobs)
         workers = _ChapterWorkers(shares)
     try:
         if workers is not None:
-            workers.request_extracts()  # the workers make theirs while this process makes its own
+            workers.request_extracts(note_copies, first)  # the workers make theirs while this process makes its own
         own_trees = {path: trees.pop(path) for path in own}
         trees.clear()
         docs, extracts = {}, {}
         for path in own:  # each chapter is loaded and parsed once, for its extract and its page
             docs[path] = _parse_chapter(path, own_trees.pop(path))
-            extracts[path] = _extract_of(docs[path], path, diagnostics, as_node=True)
+            extracts[path] = _extract_of(docs[path], path, diagnostics, as_node=True, header=path == first,
+                                         note_copies=note_copies)
         if workers is not None:
             from .transform import parse_text
 
@@ -510,9 +529,9 @@ class _ChapterWorkers:
             results.append(value)
         return results
 
-    def request_extracts(self) -> None:
+    def request_extracts(self, note_copies: bool, first: Path) -> None:
         for conn in self.conns:
-            conn.send(("extracts",))
+            conn.send(("extracts", note_copies, first))
 
     def extracts(self, diagnostics) -> dict[Path, bytes]:
         """The extracts asked for by :meth:`request_extracts`, by chapter."""
@@ -548,7 +567,7 @@ class _ChapterWorkers:
 
 
 def _worker_main(conn, chapters: list[Path]) -> None:
-    """A chapter worker's loop: ("extracts",), ("pages", register, ctx) or ("stop",)."""
+    """A chapter worker's loop: ("extracts", note_copies, first), ("pages", register, ctx) or ("stop",)."""
     docs: dict[Path, object] = {}
     try:
         while True:
@@ -561,10 +580,12 @@ def _worker_main(conn, chapters: list[Path]) -> None:
             warnings: list[Diagnostic] = []
             try:
                 if message[0] == "extracts":
+                    _, note_copies, first = message
                     result = []
                     for path in chapters:
                         docs[path] = _parse_chapter(path)
-                        result.append(_extract_of(docs[path], path, warnings))
+                        result.append(_extract_of(docs[path], path, warnings, header=path == first,
+                                                  note_copies=note_copies))
                 else:
                     _, register, ctx = message
                     result = {}

@@ -18,7 +18,7 @@
   <xsl:template match="tei:TEI" mode="m:extract">
     <x:extract stem="{$stem}" page="{$page}" order="{$stem}"
                title="{f:chapter-title(.)}" e:file="{@e:file}">
-      <xsl:copy-of select="tei:teiHeader"/>
+      <xsl:if test="$extract-header"><xsl:copy-of select="tei:teiHeader"/></xsl:if>
       <!-- One x:mention per entry pointed at (a group reference may point at several). -->
       <xsl:for-each select="tei:text//*[f:is-mention(.)]">
         <xsl:variable name="m" select="."/>
@@ -33,7 +33,7 @@
              copy of the note itself; editio.html drops the copies). -->
         <x:note n="{f:note-number(.)}" anchor="{f:note-anchor(.)}" type="{@type}" beginning="{f:beginning(f:plain-text(node(), 'corrected'), 160)}">
           <xsl:call-template name="para"/>
-          <xsl:copy-of select="."/>
+          <xsl:if test="$extract-note-copies"><xsl:copy-of select="."/></xsl:if>
         </x:note>
       </xsl:for-each>
       <xsl:for-each select="tei:text//tei:date[@when or @notBefore or @notAfter or @from or @to]">

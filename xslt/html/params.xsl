@@ -34,6 +34,15 @@
        <x:edition>/<x:extract>s. -->
   <xsl:param name="extract-docs" as="array(document-node())" select="[]"/>
 
+  <!-- Whether a chapter's extract carries a copy of the chapter's teiHeader (the edition pages use the first
+       chapter's only). editio.html leaves it out of the others; an extract made to be kept has it. -->
+  <xsl:param name="extract-header" as="xs:boolean" select="true()"/>
+
+  <!-- Whether a chapter's extract carries a copy of each note (the notes page uses them when the edition has at
+       most $notes-in-full notes). editio.html leaves them out of a larger edition; an extract made to be kept
+       has them. -->
+  <xsl:param name="extract-note-copies" as="xs:boolean" select="true()"/>
+
   <!-- Characters of context on each side of a mention in the register's backlinks and the timeline. -->
   <xsl:param name="snippet-width" as="xs:integer" select="40"/>
 
