@@ -29,11 +29,6 @@
        navigation links to them. -->
   <xsl:param name="extra-pages" as="xs:string" select="'guidelines.html'"/>
 
-  <!-- The chapters' extracts as separate documents, in reading order (editio.html passes them so when it has
-       just made them, saving a serialize-and-parse round trip). Empty: the extracts are the input document's
-       <x:edition>/<x:extract>s. -->
-  <xsl:param name="extract-docs" as="array(document-node())" select="[]"/>
-
   <!-- Characters of context on each side of a mention in the register's backlinks and the timeline. -->
   <xsl:param name="snippet-width" as="xs:integer" select="40"/>
 
