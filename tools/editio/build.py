@@ -55,6 +55,7 @@ MANIFEST_FORMAT = "editio-build/1"
 STATE_DIR = ".editio"
 MANIFEST = f"{STATE_DIR}/manifest.json"
 EXTRACTS = f"{STATE_DIR}/extracts"
+PARTS = f"{STATE_DIR}/parts"
 #: Test hook: seconds to sleep at every stage and after every chapter, so a
 #: test can kill a build at a chosen moment.
 DELAY_ENV = "EDITIO_BUILD_DELAY"
@@ -318,6 +319,8 @@ class Job:
     reading: str = "corrected"
     register: Path | None = None
     ctx: object = None
+    #: The chapter's extract made by an earlier build, when the page is made again but the extract is not.
+    extract_file: Path | None = None
 
 
 @dataclass
@@ -332,6 +335,11 @@ class Rendered:
 
 def extract_path(name: str) -> str:
     return f"{EXTRACTS}/{name}.xml"
+
+
+def parts_paths(name: str) -> tuple[str, str]:
+    """Where a chapter's summary and parts of the edition-wide pages are kept (see html.chapter_parts)."""
+    return f"{PARTS}/{name}.summary.xml", f"{PARTS}/{name}.parts.html"
 
 
 def render(job: Job) -> Rendered:
@@ -351,6 +359,11 @@ def render(job: Job) -> Rendered:
         from . import html
 
         out["page"] = html.chapter_page(job.path, job.register, job.ctx, warnings)
+        # the chapter's blocks of the edition-wide pages depend on what its page does (register, site context)
+        extract = out["extract"][extract_path(job.name)] if "extract" in out else job.extract_file.read_bytes()
+        summary, parts = html.chapter_parts(extract, job.register, job.ctx, warnings)
+        summary_rel, parts_rel = parts_paths(job.name)
+        out["page"].update({summary_rel: summary, parts_rel: parts})
     _pause()
     return Rendered(job.name, out, warnings, title)
 
@@ -725,8 +738,10 @@ class _Build:
                     else:
                         what.append(unit)
                 if what:
+                    old_extract = reused.get(s.name, {}).get("extract", {}).get(extract_path(s.name))
                     second.append(Job(s.name, s.path, tuple(sorted(what)), self.settings.reading,
-                                      register.path if register else None, ctx if "page" in what else None))
+                                      register.path if register else None, ctx if "page" in what else None,
+                                      old_extract[1] if old_extract and "page" in what else None))
             self.progress.stage("transforming chapters", len(second))
             for r in runner.map(second):
                 stage = stage or Stage(self.settings.out_dir)
@@ -891,16 +906,16 @@ def _pages_key(manifest: dict, chapters: list[Source], register: Source | None, 
                extra: dict[str, bytes] | None) -> str:
     """What the edition-wide pages are made from: if it is unchanged, so are they.
 
-    A chapter enters only through its extract (the same text edit far from any
-    name, note or date leaves the extract, and so these pages, as they were).
+    A chapter enters only through its summary and parts (an edit far from any
+    name, note or date leaves them, and so these pages, as they were).
     """
-    extracts = []
+    made = []
     for s in chapters:
-        unit = manifest["chapters"].get(s.name, {}).get("extract") or {}
-        extracts.append(f"{s.name}={(unit.get('files') or {}).get(extract_path(s.name), '')}")
+        files = ((manifest["chapters"].get(s.name, {}).get("page") or {}).get("files") or {})
+        made.extend(f"{rel}={files.get(rel, '')}" for rel in parts_paths(s.name))
     return hash_bytes(tool_fingerprint(), manifest["settings"]["fingerprint"], _ctx_fingerprint(ctx),
                       f"{register.path}={register.digest}" if register else "",
-                      *(f"{rel}={hash_bytes(data)}" for rel, data in sorted((extra or {}).items())), *extracts)
+                      *(f"{rel}={hash_bytes(data)}" for rel, data in sorted((extra or {}).items())), *made)
 
 
 def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Source | None, ctx,
@@ -929,10 +944,10 @@ def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Sou
             result.reused_parts.append("edition pages")
         else:
             html = _html_module()
-            extracts = [(stage.dir / extract_path(s.name)).read_bytes() for s in chapters]
+            parts = [tuple((stage.dir / rel).read_bytes() for rel in parts_paths(s.name)) for s in chapters]
             pages = dict(html.static_assets())
-            pages.update(html.edition_pages(register.path if register else None, extracts, ctx,
-                                            extra_pages=extra, diagnostics=warnings))
+            pages.update(html.pages_from_parts(register.path if register else None, parts, ctx,
+                                               extra_pages=extra, diagnostics=warnings))
             taken = {rel for entry in manifest["chapters"].values() for unit in entry.values()
                      for rel in unit["files"]}
             for rel, data in sorted(pages.items()):

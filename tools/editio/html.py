@@ -6,8 +6,11 @@ The work is split so that a build can cache and parallelise it:
   register and the :class:`SiteContext`);
 - :func:`chapter_extract` makes a small XML of what edition-wide pages need
   from one chapter (mentions, notes, dates, header);
-- :func:`edition_pages` makes the edition-wide pages from the register and
-  all extracts; :func:`static_assets` gives the CSS and JavaScript;
+- :func:`chapter_parts` makes, from an extract, the chapter's summary and its
+  blocks of the edition-wide pages (register backlinks, notes, timeline rows);
+- :func:`pages_from_parts` makes the edition-wide pages from the register and
+  every chapter's summary, splicing in the parts (:func:`edition_pages` does
+  both from extracts); :func:`static_assets` gives the CSS and JavaScript;
 - :func:`write_site` does all of it and swaps the new site in atomically.
 
 Every TEI file is read with the safe loader; Saxon only ever parses text that
@@ -333,33 +336,69 @@ def _extract_node_title(doc) -> str:
     return ""
 
 
+def chapter_parts(extract, register: Path | None, ctx: SiteContext,
+                  diagnostics: list[Diagnostic] | None = None) -> tuple[bytes, bytes]:
+    """(summary, parts) of one chapter for the edition-wide pages, from its extract (bytes or XDM document).
+
+    The summary is what those pages count and list (entries mentioned, notes,
+    dates, the header); the parts are the chapter's blocks of them (register
+    backlinks, its notes section, its timeline rows), already HTML, which
+    :func:`edition_pages` splices in (see xslt/html/parts.xsl). Both depend on
+    the chapter, the register and the site context only, so a build keeps
+    them with the chapter and a one-chapter change never re-renders the rest.
+    """
+    if isinstance(extract, bytes):
+        from .transform import parse_text
+
+        extract = parse_text(extract.decode("utf-8"))
+    params = _params(register, ctx, **{"notes-in-full": NOTES_IN_FULL})
+    summary, _ = _run("summary", xdm_node=extract, diagnostics=diagnostics, fallback="extract", method="xml",
+                      params=params)
+    parts, _ = _run("parts", xdm_node=extract, diagnostics=diagnostics, fallback="extract", params=params)
+    return summary.encode("utf-8"), parts.encode("utf-8")
+
+
 #: Up to this many notes the notes page shows each in full; beyond, only their beginnings (see notes-index.xsl).
 NOTES_IN_FULL = 300
 
 
-def edition_pages(register: Path | None, extracts: list[bytes], ctx: SiteContext,
+def edition_pages(register: Path | None, extracts: list, ctx: SiteContext,
                   extra_pages: dict[str, bytes] | None = None,
                   diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
     """The edition-wide pages: index, register pages with backlinks, notes, timeline, about, downloads.
 
-    ``extracts`` come from :func:`chapter_extract` (any order: they are sorted by
-    their order key). ``extra_pages`` (e.g. ``guidelines.html`` made elsewhere)
-    are added as they are; without one, a short guidelines page points to About.
+    ``extracts`` come from :func:`chapter_extract` (bytes or XDM documents, in
+    any order: they are sorted by their order key); see :func:`pages_from_parts`.
     """
-    parsed = [parse_bytes(x, "extract").getroot() for x in extracts]
-    parsed.sort(key=lambda x: (natural_key(x.get("order") or x.get("stem") or ""), x.get("stem") or ""))
-    for later in parsed[1:]:  # only the first chapter's header is used (about, index): keep the input small
-        for header in later.findall(f"{{{TEI_NS}}}teiHeader"):
-            later.remove(header)
-    notes = [n for x in parsed for n in x.iterfind(f"{{{EXTRACT_NS}}}note")]
-    if len(notes) > NOTES_IN_FULL:  # the notes index shows only each note's beginning, which the extract carries
-        for note in notes:
-            if note.get("beginning") is not None:
-                for copy in note.findall(f"{{{TEI_NS}}}note"):
-                    note.remove(copy)
+    parts = [chapter_parts(x, register, ctx, diagnostics) for x in extracts]
+    return pages_from_parts(register, parts, ctx, extra_pages, diagnostics)
+
+
+def pages_from_parts(register: Path | None, chapters: list[tuple[bytes, bytes]], ctx: SiteContext,
+                     extra_pages: dict[str, bytes] | None = None,
+                     diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
+    """The edition-wide pages from every chapter's (summary, parts) (:func:`chapter_parts`).
+
+    Chapters may come in any order: they are sorted by their order key. The edition run makes the
+    pages from the summaries; each chapter's parts are then spliced in, so the
+    cost of the run does not grow with the text of the chapters. ``extra_pages``
+    (e.g. ``guidelines.html`` made elsewhere) are added as they are; without one,
+    a short guidelines page points to About.
+    """
+    roots = [(parse_bytes(summary, "summary").getroot(), parts) for summary, parts in chapters]
+    roots.sort(key=lambda x: (natural_key(x[0].get("order") or x[0].get("stem") or ""), x[0].get("stem") or ""))
     wrapper = etree.Element(f"{{{EXTRACT_NS}}}edition", nsmap={"x": EXTRACT_NS})
-    wrapper.extend(parsed)
-    return _edition_run(register, ctx, extra_pages, diagnostics, xml_text=etree.tostring(wrapper, encoding="unicode"))
+    for i, (root, _) in enumerate(roots):
+        header = root.find(f"{{{TEI_NS}}}teiHeader")
+        if header is not None:
+            root.remove(header)
+            if i == 0:  # the edition's title page and About page are made from the first chapter's header
+                if root.get(_FILE) is not None:  # warnings about it still name its file
+                    header.set(_FILE, root.get(_FILE))
+                wrapper.insert(0, header)
+        wrapper.append(root)
+    pages = _edition_run(register, ctx, extra_pages, diagnostics, xml_text=etree.tostring(wrapper, encoding="unicode"))
+    return splice_parts(pages, [parts for _, parts in roots])
 
 
 def _edition_run(register, ctx: SiteContext, extra_pages, diagnostics, xml_text: str, **params) -> dict[str, bytes]:
@@ -374,11 +413,66 @@ def _edition_run(register, ctx: SiteContext, extra_pages, diagnostics, xml_text:
     return dict(sorted(pages.items()))
 
 
-def _edition_pages_of_docs(register: Path | None, docs: list, ctx: SiteContext,
-                           diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
-    """:func:`edition_pages` from extracts just made as XDM documents (in reading order): no serialize and parse."""
-    return _edition_run(register, ctx, None, diagnostics, xml_text=f'<x:edition xmlns:x="{EXTRACT_NS}"/>',
-                        **{"extract-docs": list(docs)})
+# The splice points and parts are processing instructions, which Saxon's HTML serializer writes as
+# `<?name value>`; every value starts with "&". Text from the TEI can never look like one: the serializer
+# writes "<" in text as "&lt;", and "&" in text and in attribute values as "&amp;".
+_PART = re.compile(rb"<\?editio-part &([^>]*)>")
+_SPLICE = re.compile(rb"<\?editio-splice &([^>]*)>")
+_ROW = re.compile(rb"<\?editio-row &([^>]*)>")
+
+
+def _parts_of(blob: bytes) -> dict[bytes, list[bytes]]:
+    """A chapter's parts by where they go (``b"backlinks yezhov"``, ``b"timeline"`` ...), in the order made."""
+    found: dict[bytes, list[bytes]] = {}
+    pieces = _PART.split(blob)
+    for i in range(1, len(pieces), 2):
+        name = pieces[i]
+        if name.startswith(b"timeline "):  # keep the row's key with it: rows are merged by key
+            found.setdefault(b"timeline", []).append(name[9:] + b"\0" + pieces[i + 1])
+        else:
+            found.setdefault(name, []).append(pieces[i + 1])
+    return found
+
+
+def splice_parts(pages: dict[str, bytes], parts: list[bytes]) -> dict[str, bytes]:
+    """Fill every editio-splice point of ``pages`` with the chapters' parts, in the order of ``parts``."""
+    chapters = [_parts_of(blob) for blob in parts]
+
+    def joined(name: bytes) -> bytes:
+        return b"".join(piece for found in chapters for piece in found.get(name, ()))
+
+    def timeline(before: bytes) -> tuple[bytes, bytes]:
+        """The merged rows: register events (written before the splice point, each after its key) and the
+        chapters' dated mentions, by key, events first, then in the order given (xsl:sort is stable)."""
+        start = _ROW.search(before)
+        head, events = (before, []) if start is None else (before[:start.start()], _ROW.split(before[start.start():]))
+        rows = [(events[i], 0, i, events[i + 1]) for i in range(1, len(events), 2)]
+        n = len(rows)
+        for found in chapters:
+            for row in found.get(b"timeline", ()):
+                key, html = row.split(b"\0", 1)
+                rows.append((key, 1, n, html))
+                n += 1
+        rows.sort(key=lambda r: r[:3])
+        return head, b"".join(r[3] for r in rows)
+
+    out = {}
+    for name, data in pages.items():
+        if not name.endswith(".html") or b"<?editio-splice &" not in data:
+            out[name] = data
+            continue
+        pieces = _SPLICE.split(data)
+        result = [pieces[0]]
+        for i in range(1, len(pieces), 2):
+            what = pieces[i]
+            if what == b"timeline":
+                head, rows = timeline(result.pop())
+                result += [head, rows]
+            else:
+                result.append(joined(what))
+            result.append(pieces[i + 1])
+        out[name] = b"".join(result)
+    return out
 
 
 def static_assets() -> dict[str, bytes]:
@@ -467,7 +561,7 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jo
             workers.start_pages(register, ctx)  # the workers make their pages while this process makes its own
         for path in own:
             files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
-        files.update(_edition_pages_of_docs(register, in_order, ctx, diagnostics))
+        files.update(edition_pages(register, in_order, ctx, diagnostics=diagnostics))
         if workers is not None:
             files.update(workers.pages(diagnostics))
     finally:

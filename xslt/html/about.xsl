@@ -20,7 +20,7 @@
     'refsDecl': 'References', 'classDecl': 'Classification', 'appInfo': 'Software'}"/>
 
   <xsl:template name="t:about-page">
-    <xsl:variable name="h" select="$extracts[1]/tei:teiHeader"/>
+    <xsl:variable name="h" select="$edition-header"/>
     <xsl:variable name="fd" select="$h/tei:fileDesc"/>
     <xsl:call-template name="t:emit">
       <xsl:with-param name="name" select="'about.html'"/>

@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- The edition-wide pages (mode m:edition, on the document holding the extracts; contents, register, notes, timeline, about, downloads)
-     from the register ($register) and the chapters' extracts (the input: <x:edition> holding <x:extract>s in
-     reading order, or $extract-docs). Each page is a result document, serialized as HTML5. -->
+<!-- The edition-wide pages (mode m:edition: contents, register, notes, timeline, about, downloads) from the
+     register ($register) and the chapters' summaries (the input, see below). Each page is a result document,
+     serialized as HTML5; where the chapters' blocks go (backlinks, notes, timeline rows), a page holds an
+     editio-splice processing instruction, and editio splices in the blocks made by parts.xsl. -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -12,11 +13,12 @@
   xmlns:m="urn:editio:mode"
   exclude-result-prefixes="#all">
 
-  <!-- The documents holding the extracts ($extract-docs, or the input), and the extracts in reading order. -->
-  <xsl:variable name="extract-roots" as="document-node()*"
-    select="if (array:size($extract-docs) gt 0) then array:flatten($extract-docs) else /"
-    xmlns:array="http://www.w3.org/2005/xpath-functions/array"/>
-  <xsl:variable name="extracts" as="element(x:extract)*" select="$extract-roots ! (x:extract | x:edition/x:extract)"/>
+  <!-- The input: <x:edition> holding the chapters' summaries (parts.xsl) in reading order, after the teiHeader the
+       edition's title page and About page are made from (the first chapter's). -->
+  <xsl:variable name="extract-roots" as="document-node()*" select="/"/>
+  <xsl:variable name="extracts" as="element(x:extract)*" select="/(x:extract | x:edition/x:extract)"/>
+  <xsl:variable name="edition-header" as="element(tei:teiHeader)?"
+    select="(/x:edition/tei:teiHeader, $extracts[1]/tei:teiHeader)[1]"/>
 
   <xsl:template match="/" mode="m:edition">
     <xsl:call-template name="t:index-page"/>

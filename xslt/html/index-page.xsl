@@ -11,7 +11,7 @@
   exclude-result-prefixes="#all">
 
   <xsl:template name="t:index-page">
-    <xsl:variable name="header" select="$extracts[1]/tei:teiHeader"/>
+    <xsl:variable name="header" select="$edition-header"/>
     <xsl:variable name="source" select="$header/tei:fileDesc/tei:sourceDesc"/>
     <xsl:call-template name="t:emit">
       <xsl:with-param name="name" select="'index.html'"/>

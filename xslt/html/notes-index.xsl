@@ -23,40 +23,46 @@
         <xsl:if test="not($full)">
           <p>Each note is shown by its beginning; follow the link to read it in its chapter.</p>
         </xsl:if>
-        <xsl:for-each select="$extracts[x:note]">
-          <section aria-labelledby="notes-{@stem}">
-            <h2 id="notes-{@stem}"><a href="{@page}"><xsl:value-of select="@title"/></a></h2>
-            <ol class="notes-list">
-              <xsl:for-each select="x:note">
-                <li class="note-{(@type[. != ''], 'plain')[1]}" value="{@n}">
-                  <p class="fn-head">
-                    <!-- The chapter is the section's heading: the link names the note and its paragraph only. -->
-                    <a href="{../@page}#{@anchor}">Note <xsl:value-of select="@n"/><xsl:if test="@pn">, ¶ <xsl:value-of select="@pn"/></xsl:if></a>
-                    <xsl:text> · </xsl:text>
-                    <span class="fn-type"><xsl:value-of select="f:note-type-label(.)"/></span>
-                  </p>
-                  <xsl:choose>
-                    <xsl:when test="$full">
-                      <xsl:for-each select="tei:note">
-                        <xsl:call-template name="note-body">
-                          <xsl:with-param name="source-page" select="string(ancestor::x:extract/@page)" tunnel="yes"/>
-                        </xsl:call-template>
-                      </xsl:for-each>
-                    </xsl:when>
-                    <xsl:otherwise>
-                      <!-- The extract's @beginning; an extract made before it existed still has the note. -->
-                      <p class="fn-body">
-                        <xsl:value-of select="(@beginning, f:beginning(f:plain-text(tei:note/node(), 'corrected'), 160))[1]"/>
-                      </p>
-                    </xsl:otherwise>
-                  </xsl:choose>
-                </li>
-              </xsl:for-each>
-            </ol>
-          </section>
-        </xsl:for-each>
+        <!-- Each chapter's section (t:notes-chapter, made with the chapter's other parts) is spliced in here. -->
+        <xsl:processing-instruction name="editio-splice" select="if ($full) then '&amp;notes-full' else '&amp;notes-brief'"/>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- One chapter's section of the notes page (the context: its extract): every note, in full ($full) or by its
+       beginning. -->
+  <xsl:template name="t:notes-chapter">
+    <xsl:param name="full" as="xs:boolean"/>
+    <section aria-labelledby="notes-{@stem}">
+      <h2 id="notes-{@stem}"><a href="{@page}"><xsl:value-of select="@title"/></a></h2>
+      <ol class="notes-list">
+        <xsl:for-each select="x:note">
+          <li class="note-{(@type[. != ''], 'plain')[1]}" value="{@n}">
+            <p class="fn-head">
+              <!-- The chapter is the section's heading: the link names the note and its paragraph only. -->
+              <a href="{../@page}#{@anchor}">Note <xsl:value-of select="@n"/><xsl:if test="@pn">, ¶ <xsl:value-of select="@pn"/></xsl:if></a>
+              <xsl:text> · </xsl:text>
+              <span class="fn-type"><xsl:value-of select="f:note-type-label(.)"/></span>
+            </p>
+            <xsl:choose>
+              <xsl:when test="$full">
+                <xsl:for-each select="tei:note">
+                  <xsl:call-template name="note-body">
+                    <xsl:with-param name="source-page" select="string(ancestor::x:extract/@page)" tunnel="yes"/>
+                  </xsl:call-template>
+                </xsl:for-each>
+              </xsl:when>
+              <xsl:otherwise>
+                <!-- The extract's @beginning; an extract made before it existed still has the note. -->
+                <p class="fn-body">
+                  <xsl:value-of select="(@beginning, f:beginning(f:plain-text(tei:note/node(), 'corrected'), 160))[1]"/>
+                </p>
+              </xsl:otherwise>
+            </xsl:choose>
+          </li>
+        </xsl:for-each>
+      </ol>
+    </section>
   </xsl:template>
 
 </xsl:stylesheet>

@@ -29,11 +29,6 @@
        navigation links to them. -->
   <xsl:param name="extra-pages" as="xs:string" select="'guidelines.html'"/>
 
-  <!-- The chapters' extracts as separate documents, in reading order (editio.html passes them so when it has
-       just made them, saving a serialize-and-parse round trip). Empty: the extracts are the input document's
-       <x:edition>/<x:extract>s. -->
-  <xsl:param name="extract-docs" as="array(document-node())" select="[]"/>
-
   <!-- Whether a chapter's extract carries a copy of the chapter's teiHeader (the edition pages use the first
        chapter's only). editio.html leaves it out of the others; an extract made to be kept has it. -->
   <xsl:param name="extract-header" as="xs:boolean" select="true()"/>

@@ -138,31 +138,37 @@
         <xsl:choose>
           <xsl:when test="empty($mentions)"><p>Not mentioned in the text.</p></xsl:when>
           <xsl:otherwise>
-            <!-- Grouped by chapter, so a chapter's title is written once per entry, not once per mention. -->
+            <!-- Grouped by chapter (a chapter's title is written once per entry, not once per mention). Each
+                 chapter's block (t:backlinks-chapter) is made with that chapter's other parts (parts.xsl);
+                 editio splices the blocks in here in reading order. -->
             <ol class="mention-chapters">
-              <xsl:for-each-group select="$mentions" group-adjacent="generate-id(ancestor::x:extract)">
-                <xsl:variable name="ex" select="ancestor::x:extract"/>
-                <li>
-                  <a href="{$ex/@page}"><xsl:value-of select="$ex/@title"/></a>
-                  <ul>
-                    <xsl:for-each select="current-group()">
-                      <li>
-                        <a href="{$ex/@page}#{@id}">
-                          <xsl:value-of select="(string-join((@pn ! ('¶ ' || .), @note ! ('note ' || .)), ', ')[. != ''],
-                                                 'heading')[1]"/>
-                        </a>
-                        <xsl:text>: </xsl:text>
-                        <xsl:call-template name="t:snippet"><xsl:with-param name="item" select="."/></xsl:call-template>
-                      </li>
-                    </xsl:for-each>
-                  </ul>
-                </li>
-              </xsl:for-each-group>
+              <xsl:processing-instruction name="editio-splice" select="'&amp;backlinks ' || @xml:id"/>
             </ol>
           </xsl:otherwise>
         </xsl:choose>
       </section>
     </article>
+  </xsl:template>
+
+  <!-- One chapter's mentions of one entry: the chapter, then each mention with its place and snippet. -->
+  <xsl:template name="t:backlinks-chapter">
+    <xsl:param name="mentions" as="element(x:mention)+"/>
+    <xsl:variable name="ex" select="$mentions[1]/ancestor::x:extract"/>
+    <li>
+      <a href="{$ex/@page}"><xsl:value-of select="$ex/@title"/></a>
+      <ul>
+        <xsl:for-each select="$mentions">
+          <li>
+            <a href="{$ex/@page}#{@id}">
+              <xsl:value-of select="(string-join((@pn ! ('¶ ' || .), @note ! ('note ' || .)), ', ')[. != ''],
+                                     'heading')[1]"/>
+            </a>
+            <xsl:text>: </xsl:text>
+            <xsl:call-template name="t:snippet"><xsl:with-param name="item" select="."/></xsl:call-template>
+          </li>
+        </xsl:for-each>
+      </ul>
+    </li>
   </xsl:template>
 
   <xsl:template match="tei:birth | tei:death" mode="m:entry-data">

@@ -3,7 +3,9 @@
      once (Saxon-HE compiles per stylesheet and cannot load compiled ones). editio chooses the initial mode:
        m:chapter-page  one TEI chapter → its HTML page (the principal result)
        m:extract       one TEI chapter → its extract (extract.xsl; editio asks for XML serialization)
-       m:edition       the extracts → the edition-wide pages (result documents; edition.xsl)
+       m:edition       the chapters' summaries → the edition-wide pages (result documents; edition.xsl)
+       m:summary       one extract → its summary for the edition-wide pages (parts.xsl; XML serialization)
+       m:parts         one extract → its blocks of the edition-wide pages (parts.xsl)
      and calls the named template t:popover-digest once per register (namesdates.xsl).
      Input chapters are safely loaded and line-marked by editio. -->
 <xsl:stylesheet version="3.0"
@@ -33,6 +35,7 @@
   <xsl:include href="timeline.xsl"/>
   <xsl:include href="about.xsl"/>
   <xsl:include href="downloads.xsl"/>
+  <xsl:include href="parts.xsl"/>
 
   <!-- HTML5, UTF-8, not indented (indentation would change whitespace in the text). -->
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no"/>
@@ -43,5 +46,7 @@
   <xsl:mode name="m:extract" use-accumulators="#all"/>
   <xsl:mode use-accumulators="#all"/>
   <xsl:mode name="m:edition"/>
+  <xsl:mode name="m:summary"/>
+  <xsl:mode name="m:parts"/>
 
 </xsl:stylesheet>

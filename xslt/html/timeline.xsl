@@ -27,13 +27,15 @@
           <xsl:when test="empty($events | $dates)"><p>No dated mentions.</p></xsl:when>
           <xsl:otherwise>
             <ol class="timeline">
-              <!-- By date, events before mentions; xsl:sort is stable, so ties keep the input order: register
-                   order for events, reading order for mentions (extracts are in chapter order). -->
-              <xsl:for-each select="$events, $dates">
-                <xsl:sort select="if (self::x:date) then string(@key) else f:date-key(.)"/>
-                <xsl:sort select="if (self::tei:event) then 0 else 1" data-type="number"/>
+              <!-- By date, events before mentions, ties in input order: register order for events, reading order
+                   for mentions. The register's events are written here, each after its key (editio-row); the
+                   chapters' rows are made with their other parts (parts.xsl), and editio merges both in that
+                   order at the splice point. -->
+              <xsl:for-each select="$events">
+                <xsl:processing-instruction name="editio-row" select="'&amp;' || f:date-key(.)"/>
                 <xsl:apply-templates select="." mode="m:timeline-item"/>
               </xsl:for-each>
+              <xsl:processing-instruction name="editio-splice" select="'&amp;timeline'"/>
             </ol>
           </xsl:otherwise>
         </xsl:choose>
