@@ -946,7 +946,8 @@ def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Sou
             html = _html_module()
             parts = [tuple((stage.dir / rel).read_bytes() for rel in parts_paths(s.name)) for s in chapters]
             pages = dict(html.static_assets())
-            pages.update(html.pages_from_parts(register.path if register else None, parts, ctx,
+            header = html.edition_header(chapters[0].path) if chapters else None
+            pages.update(html.pages_from_parts(register.path if register else None, parts, ctx, header,
                                                extra_pages=extra, diagnostics=warnings))
             taken = {rel for entry in manifest["chapters"].values() for unit in entry.values()
                      for rel in unit["files"]}

@@ -364,39 +364,56 @@ NOTES_IN_FULL = 300
 
 def edition_pages(register: Path | None, extracts: list, ctx: SiteContext,
                   extra_pages: dict[str, bytes] | None = None,
-                  diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
+                  diagnostics: list[Diagnostic] | None = None, header=None) -> dict[str, bytes]:
     """The edition-wide pages: index, register pages with backlinks, notes, timeline, about, downloads.
 
     ``extracts`` come from :func:`chapter_extract` (bytes or XDM documents, in
-    any order: they are sorted by their order key); see :func:`pages_from_parts`.
+    any order: they are sorted by their order key); ``header`` is the first
+    chapter's (:func:`edition_header`; default: taken from the extracts if
+    they are bytes). See :func:`pages_from_parts`.
     """
+    if header is None and extracts and all(isinstance(x, bytes) for x in extracts):
+        roots = [parse_bytes(x, "extract").getroot() for x in extracts]
+        first = min(roots, key=lambda x: (natural_key(x.get("order") or x.get("stem") or ""), x.get("stem") or ""))
+        header = first.find(f"{{{TEI_NS}}}teiHeader")
+        if header is not None and first.get(_FILE) is not None:
+            header.set(_FILE, first.get(_FILE))
     parts = [chapter_parts(x, register, ctx, diagnostics) for x in extracts]
-    return pages_from_parts(register, parts, ctx, extra_pages, diagnostics)
+    return pages_from_parts(register, parts, ctx, header, extra_pages, diagnostics)
+
+
+def edition_header(chapter: Path, tree: etree._ElementTree | None = None) -> etree._Element | None:
+    """The teiHeader of ``chapter`` as the edition's title and About pages use it (source lines marked)."""
+    root = (tree if tree is not None else load_xml(chapter)).getroot()
+    found = root.find(f"{{{TEI_NS}}}teiHeader")
+    if found is None:
+        return None
+    header = etree.fromstring(etree.tostring(found))  # a copy: the tree may serve again
+    for el, orig in zip(header.iter(etree.Element), found.iter(etree.Element)):
+        if orig.sourceline:
+            el.set(_LINE, str(orig.sourceline))
+    header.set(_FILE, str(chapter))
+    return header
 
 
 def pages_from_parts(register: Path | None, chapters: list[tuple[bytes, bytes]], ctx: SiteContext,
-                     extra_pages: dict[str, bytes] | None = None,
+                     header: etree._Element | None = None, extra_pages: dict[str, bytes] | None = None,
                      diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
-    """The edition-wide pages from every chapter's (summary, parts) (:func:`chapter_parts`).
+    """The edition-wide pages from every chapter's (summary, parts) (:func:`chapter_parts`) and the first
+    chapter's ``header`` (:func:`edition_header`: the title and About pages are made from it).
 
-    Chapters may come in any order: they are sorted by their order key. The edition run makes the
-    pages from the summaries; each chapter's parts are then spliced in, so the
-    cost of the run does not grow with the text of the chapters. ``extra_pages``
-    (e.g. ``guidelines.html`` made elsewhere) are added as they are; without one,
-    a short guidelines page points to About.
+    Chapters may come in any order: they are sorted by their order key. The
+    edition run makes the pages from the summaries; each chapter's parts are
+    then spliced in, so the cost of the run does not grow with the text of the
+    chapters. ``extra_pages`` (e.g. ``guidelines.html`` made elsewhere) are
+    added as they are; without one, a short guidelines page points to About.
     """
-    roots = [(parse_bytes(summary, "summary").getroot(), parts) for summary, parts in chapters]
+    roots = [(etree.fromstring(summary), parts) for summary, parts in chapters]  # made by Saxon, not a user's file
     roots.sort(key=lambda x: (natural_key(x[0].get("order") or x[0].get("stem") or ""), x[0].get("stem") or ""))
     wrapper = etree.Element(f"{{{EXTRACT_NS}}}edition", nsmap={"x": EXTRACT_NS})
-    for i, (root, _) in enumerate(roots):
-        header = root.find(f"{{{TEI_NS}}}teiHeader")
-        if header is not None:
-            root.remove(header)
-            if i == 0:  # the edition's title page and About page are made from the first chapter's header
-                if root.get(_FILE) is not None:  # warnings about it still name its file
-                    header.set(_FILE, root.get(_FILE))
-                wrapper.insert(0, header)
-        wrapper.append(root)
+    if header is not None:
+        wrapper.append(header)
+    wrapper.extend(root for root, _ in roots)
     pages = _edition_run(register, ctx, extra_pages, diagnostics, xml_text=etree.tostring(wrapper, encoding="unicode"))
     return splice_parts(pages, [parts for _, parts in roots])
 
@@ -534,6 +551,7 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jo
     ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
     files: dict[str, bytes] = {}
     note_copies, first = _extract_options(chapters, trees)
+    header = edition_header(chapters[0], trees[chapters[0]])
     own, workers = chapters, None
     if jobs > 1 and len(chapters) >= PARALLEL_MIN_CHAPTERS:
         own, shares = _shares(chapters, jobs)
@@ -561,7 +579,7 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jo
             workers.start_pages(register, ctx)  # the workers make their pages while this process makes its own
         for path in own:
             files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
-        files.update(edition_pages(register, in_order, ctx, diagnostics=diagnostics))
+        files.update(edition_pages(register, in_order, ctx, diagnostics=diagnostics, header=header))
         if workers is not None:
             files.update(workers.pages(diagnostics))
     finally:

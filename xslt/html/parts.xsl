@@ -2,7 +2,8 @@
 <!-- A chapter's share of the edition-wide pages, made from its extract (extract.xsl) when the chapter is made, so
      that the edition-wide pages never need every chapter's extract at once:
        m:summary  the extract without its snippets and notes' text: what the edition-wide pages count and list
-                  (entries mentioned, notes by type, dates) and its header; editio gives the edition run these
+                  (entries mentioned, notes by type, dates); editio gives the edition run these and the first
+                  chapter's teiHeader
        m:parts    the chapter's blocks of those pages, serialized as HTML, each after an editio-part processing
                   instruction naming where it goes: "backlinks ID" (register.xsl), "notes-full" and "notes-brief"
                   (notes-index.xsl), "timeline KEY" (timeline.xsl). editio splices them in at the editio-splice
@@ -25,7 +26,6 @@
   <xsl:template match="x:extract" mode="m:summary">
     <x:extract>
       <xsl:copy-of select="@*"/>
-      <xsl:copy-of select="tei:teiHeader"/>
       <xsl:for-each select="distinct-values(x:mention/@ref)"><x:mention ref="{.}"/></xsl:for-each>
       <xsl:for-each select="x:note"><x:note><xsl:copy-of select="@* except @beginning"/></x:note></xsl:for-each>
       <xsl:for-each select="x:date"><x:date key="{@key}"/></xsl:for-each>
