@@ -165,3 +165,22 @@ def test_a_file_that_cannot_be_parsed_is_reported_every_time(edition, tmp_path):
         report = validate([edition], cache=cache)
         cache.save(path)
         assert [d.rule for d in report.errors] == ["xml.well-formed"]
+
+
+def test_a_text_edit_reuses_the_cross_file_results_but_still_looks_at_the_disk(edition, tmp_path, monkeypatch):
+    cache_file = tmp_path / "validation.json"
+    ch1, ch2 = edition / "ch1.xml", edition / "ch2.xml"
+    (edition / "facsimile.txt").write_text("a scan", encoding="utf-8")
+    _edit(ch1, "travelled to", 'travelled (<ref target="facsimile.txt">scan</ref>) to')
+    assert _check(edition, cache_file).ok
+    verdicts = []
+    real = ValidationCache._same_edition
+    monkeypatch.setattr(ValidationCache, "_same_edition", lambda self, e: verdicts.append(real(self, e)) or verdicts[-1])
+    _edit(ch2, "travelled to", "went to")  # no id or pointer changes: the cross-file results stand ...
+    (edition / "facsimile.txt").unlink()  # ... except what looks at the disk, for the unchanged ch1 too
+    found = _check(edition, cache_file).diagnostics
+    assert verdicts == [True]
+    assert [(Path(d.path).name, d.rule) for d in found] == [("ch1.xml", "pointer.target")]
+    _edit(ch2, 'xml:id="ch2-p2"', 'xml:id="ch2-p9"')  # an id changes: every file's results are checked again
+    _check(edition, cache_file)
+    assert verdicts == [True, False]

@@ -1211,7 +1211,8 @@ class SchematronEngine:
     def findings(self, facts: dict[str, FileFacts], report: dict[str, str],
                  trees: dict[str, etree._ElementTree] | None = None,
                  previous: dict[str, tuple[list, list]] | None = None,
-                 record: dict[str, tuple[list, list]] | None = None) -> list[Diagnostic]:
+                 record: dict[str, tuple[list, list]] | None = None,
+                 same_edition: bool = False) -> list[Diagnostic]:
         """Findings for the files in ``report`` (key -> name shown), with ``facts`` of every file in the edition.
 
         ``trees`` must hold the parsed tree of every reported file whose facts
@@ -1220,7 +1221,10 @@ class SchematronEngine:
         calls they were made with ([function, argument, result]): when every
         call still gives the same result, the findings are reused, not
         recomputed. ``record`` receives the same for every non-volatile
-        reported file (for the next run).
+        reported file (for the next run). ``same_edition`` says that the
+        edition's files and every file's ids and pointers are those of the run
+        that recorded ``previous``: then only the calls that look at the disk
+        (pointers to other files) are checked again.
         """
         self._index = EditionIndex(facts)
         self._unresolved_cache = {}
@@ -1231,7 +1235,7 @@ class SchematronEngine:
                 f = facts[key]
                 self._current_key = key
                 old = previous.get(key) if previous and not f.volatile else None
-                if old is not None and self._still(old[1], key, f, current):
+                if old is not None and self._still(old[1], key, f, current, same_edition):
                     out.extend(Diagnostic(shown, *d) for d in old[0])
                     if record is not None:
                         record[key] = old
@@ -1260,15 +1264,18 @@ class SchematronEngine:
             return 1
         return 2
 
-    def _still(self, calls: list, key: str, f: FileFacts, current: dict) -> bool:
+    def _still(self, calls: list, key: str, f: FileFacts, current: dict, same_edition: bool = False) -> bool:
         """Do these recorded calls of file ``key`` all give their recorded results in this edition?
 
         A call is [function number, argument (or the index of a pointer value of the file), result, scope].
+        In the ``same_edition`` only the calls whose result depends on the disk (scope 1) can differ.
         """
         folder = key.rsplit("/", 1)[0]
         self._current_key = key
         pointers = f.pointers
         for number, arg, result, scope in calls:
+            if same_edition and scope != 1:
+                continue
             if arg.__class__ is int:
                 arg = pointers[arg][1]
             name = _CROSS_NAMES[number]
