@@ -309,7 +309,8 @@ def _extract_of(doc, chapter: Path, diagnostics, as_node: bool = False, header: 
     """The extract as bytes, or (``as_node``) as the XDM document that the edition pages can take as it is.
 
     Without ``header`` or ``note_copies`` it leaves out the copy of the teiHeader or of each note (for a site
-    whose edition pages will not use them, see :func:`_extract_options`)."""
+    whose edition pages will not use them: the header comes from :func:`edition_header`, and see
+    :func:`_note_copies`)."""
     out, _ = _run("extract", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter), as_node=as_node,
                   method="xml", params={"page": page_name(chapter.stem), "stem": chapter.stem,
                                         "extract-header": header, "extract-note-copies": note_copies})
@@ -319,13 +320,10 @@ def _extract_of(doc, chapter: Path, diagnostics, as_node: bool = False, header: 
 _BODY_NOTES = etree.XPath("count(/t:TEI/t:text/t:body//t:note[not(ancestor::t:note)])", namespaces={"t": TEI_NS})
 
 
-def _extract_options(chapters: list[Path], trees: dict) -> tuple[bool, Path]:
-    """(whether extracts need copies of the notes, the chapter whose extract needs the teiHeader) for a site.
-
-    The notes page shows notes in full only up to NOTES_IN_FULL notes (the same notes extract.xsl lists), and
-    the edition pages read the first chapter's header only."""
-    notes = sum(int(_BODY_NOTES(trees[path])) for path in chapters)
-    return notes <= NOTES_IN_FULL, chapters[0]
+def _note_copies(chapters: list[Path], trees: dict) -> bool:
+    """Whether a site's extracts need copies of the notes: the notes page shows notes in full only up to
+    NOTES_IN_FULL notes (the same notes extract.xsl lists)."""
+    return sum(int(_BODY_NOTES(trees[path])) for path in chapters) <= NOTES_IN_FULL
 
 
 def _extract_node_title(doc) -> str:
@@ -544,13 +542,14 @@ OWN_SHARE = 0.8
 def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jobs: int = 1) -> dict[str, bytes]:
     """Every file of the site in memory: pages, assets and the TEI sources (``tei/NAME.xml``).
 
-    With ``jobs`` > 1 (and enough chapters) ``jobs`` processes make the chapters' extracts and pages: this one
-    and ``jobs`` - 1 workers, each owning a share of the chapters; this one then makes the edition-wide pages.
+    With ``jobs`` > 1 (and enough chapters) ``jobs`` processes make the chapters' extracts, pages and parts of
+    the edition-wide pages: this one and ``jobs`` - 1 workers, each owning a share of the chapters (only the
+    titles and the parts travel); this one then splices the edition-wide pages together.
     """
     chapters, register, trees = _split(edition.files)
     ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
     files: dict[str, bytes] = {}
-    note_copies, first = _extract_options(chapters, trees)
+    note_copies = _note_copies(chapters, trees)
     header = edition_header(chapters[0], trees[chapters[0]])
     own, workers = chapters, None
     if jobs > 1 and len(chapters) >= PARALLEL_MIN_CHAPTERS:
@@ -558,30 +557,30 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jo
         workers = _ChapterWorkers(shares)
     try:
         if workers is not None:
-            workers.request_extracts(note_copies, first)  # the workers make theirs while this process makes its own
+            workers.request_extracts(note_copies)  # the workers make theirs while this process makes its own
         own_trees = {path: trees.pop(path) for path in own}
         trees.clear()
-        docs, extracts = {}, {}
+        docs, extracts, titles, parts = {}, {}, {}, {}
         for path in own:  # each chapter is loaded and parsed once, for its extract and its page
             docs[path] = _parse_chapter(path, own_trees.pop(path))
-            extracts[path] = _extract_of(docs[path], path, diagnostics, as_node=True, header=path == first,
+            extracts[path] = _extract_of(docs[path], path, diagnostics, as_node=True, header=False,
                                          note_copies=note_copies)
+            titles[path] = _extract_node_title(extracts[path])
         if workers is not None:
-            from .transform import parse_text
-
-            for path, extract in workers.extracts(diagnostics).items():
-                extracts[path] = parse_text(extract.decode("utf-8"))
-        in_order = [extracts.pop(path) for path in chapters]
-        for path, extract in zip(chapters, in_order):
-            ctx.chapters.append(ChapterInfo(stem=path.stem, title=_extract_node_title(extract) or path.stem,
-                                            page=page_name(path.stem)))
+            titles.update(workers.titles(diagnostics))
+        for path in chapters:
+            ctx.chapters.append(ChapterInfo(stem=path.stem, title=titles[path] or path.stem, page=page_name(path.stem)))
         if workers is not None:
             workers.start_pages(register, ctx)  # the workers make their pages while this process makes its own
         for path in own:
             files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
-        files.update(edition_pages(register, in_order, ctx, diagnostics=diagnostics, header=header))
+            parts[path] = chapter_parts(extracts.pop(path), register, ctx, diagnostics)
         if workers is not None:
-            files.update(workers.pages(diagnostics))
+            pages, their_parts = workers.pages(diagnostics)
+            files.update(pages)
+            parts.update(their_parts)
+        files.update(pages_from_parts(register, [parts[path] for path in chapters], ctx, header,
+                                      diagnostics=diagnostics))
     finally:
         if workers is not None:
             workers.close()
@@ -641,27 +640,29 @@ class _ChapterWorkers:
             results.append(value)
         return results
 
-    def request_extracts(self, note_copies: bool, first: Path) -> None:
+    def request_extracts(self, note_copies: bool) -> None:
         for conn in self.conns:
-            conn.send(("extracts", note_copies, first))
+            conn.send(("extracts", note_copies))
 
-    def extracts(self, diagnostics) -> dict[Path, bytes]:
-        """The extracts asked for by :meth:`request_extracts`, by chapter."""
+    def titles(self, diagnostics) -> dict[Path, str]:
+        """The titles of the extracts asked for by :meth:`request_extracts` (the workers keep the extracts)."""
         made = {}
-        for share, extracts in zip(self.shares, self._results(diagnostics)):
-            made.update(zip(share, extracts))
+        for share, titles in zip(self.shares, self._results(diagnostics)):
+            made.update(zip(share, titles))
         return made
 
     def start_pages(self, register: Path | None, ctx: SiteContext) -> None:
         for conn in self.conns:
             conn.send(("pages", register, ctx))
 
-    def pages(self, diagnostics) -> dict[str, bytes]:
-        """The chapter pages asked for by :meth:`start_pages`."""
+    def pages(self, diagnostics) -> tuple[dict[str, bytes], dict[Path, tuple[bytes, bytes]]]:
+        """The chapter pages asked for by :meth:`start_pages`, and the chapters' parts (:func:`chapter_parts`)."""
         files: dict[str, bytes] = {}
-        for pages in self._results(diagnostics):
+        parts: dict[Path, tuple[bytes, bytes]] = {}
+        for share, (pages, made) in zip(self.shares, self._results(diagnostics)):
             files.update(pages)
-        return files
+            parts.update(zip(share, made))
+        return files, parts
 
     def close(self) -> None:
         for conn in self.conns:
@@ -679,8 +680,9 @@ class _ChapterWorkers:
 
 
 def _worker_main(conn, chapters: list[Path]) -> None:
-    """A chapter worker's loop: ("extracts", note_copies, first), ("pages", register, ctx) or ("stop",)."""
+    """A chapter worker's loop: ("extracts", note_copies), ("pages", register, ctx) or ("stop",)."""
     docs: dict[Path, object] = {}
+    extracts: dict[Path, object] = {}
     try:
         while True:
             try:
@@ -692,18 +694,23 @@ def _worker_main(conn, chapters: list[Path]) -> None:
             warnings: list[Diagnostic] = []
             try:
                 if message[0] == "extracts":
-                    _, note_copies, first = message
+                    _, note_copies = message
                     result = []
                     for path in chapters:
                         docs[path] = _parse_chapter(path)
-                        result.append(_extract_of(docs[path], path, warnings, header=path == first,
-                                                  note_copies=note_copies))
+                        extracts[path] = _extract_of(docs[path], path, warnings, as_node=True, header=False,
+                                                     note_copies=note_copies)
+                        result.append(_extract_node_title(extracts[path]))
                 else:
                     _, register, ctx = message
-                    result = {}
+                    pages, made = {}, []
                     for path in chapters:
                         doc = docs.pop(path, None) or _parse_chapter(path)
-                        result.update(_page_of(doc, path, register, ctx, warnings))
+                        pages.update(_page_of(doc, path, register, ctx, warnings))
+                        extract = extracts.pop(path, None) or _extract_of(doc, path, warnings, as_node=True,
+                                                                          header=False)
+                        made.append(chapter_parts(extract, register, ctx, warnings))
+                    result = (pages, made)
                 conn.send(("ok", result, warnings))
             except EditioError as exc:
                 conn.send(("error", exc, []))
