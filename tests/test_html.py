@@ -652,3 +652,22 @@ def test_period_and_sort_key_of_a_date_element(common_results):
     assert common_results[f"f:format-period(parse-xml('{PERIOD}')/*)"] == "between October 1936 and 31 December 1936 (uncertain)"
     assert common_results[f"f:date-key(parse-xml('{PERIOD}')/*)"] == "1936-10-01"
     assert common_results[f"f:date-key(parse-xml('{UNDATED}')/*)"] == "9999-99-99"
+
+
+def test_the_notes_lead_and_the_timeline_follow_the_chapters_counts(tmp_path):
+    src = tmp_path / "ed"
+    src.mkdir()
+    chapter = (SAMPLE / "chapter-1.xml").read_text(encoding="utf-8")
+    undated = re.sub(r'<date [^>]*>(.*?)</date>', r"\1", chapter, flags=re.S)  # no dated mention left
+    (src / "chapter-1.xml").write_text(undated, encoding="utf-8")
+    site = _build(src, tmp_path / "site")
+    assert "No dated mentions" in site.html["timeline.html"].text_content()
+    assert "1 notes: 1 editorial notes" in " ".join(site.html["notes.html"].text_content().split())
+    second = undated.replace('xml:id="ch1', 'xml:id="ch2').replace('xml:id="ed"', 'xml:id="ed2"')
+    second = second.replace('"#ed"', '"#ed2"').replace('xml:id="src"', 'xml:id="src2"')
+    second = second.replace("September 1, 1936", '<date when="1936-09-01">September 1, 1936</date>')
+    (src / "chapter-2.xml").write_text(second.replace('type="editorial"', 'type="historical"'), encoding="utf-8")
+    site = _build(src, tmp_path / "site2")
+    rows = site.html["timeline.html"].xpath("//ol[@class='timeline']/li")
+    assert [r.xpath("string(.//time/@datetime)") for r in rows] == ["1936-09-01"]
+    assert "2 notes: 1 editorial notes, 1 historical notes" in " ".join(site.html["notes.html"].text_content().split())

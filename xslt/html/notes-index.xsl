@@ -16,10 +16,13 @@
       <xsl:with-param name="description" select="'All editorial, historical and translation notes of ' || $site/@title"/>
       <xsl:with-param name="content" as="node()*">
         <h1>Notes</h1>
-        <xsl:variable name="full" select="count($extracts/x:note) le $notes-in-full"/>
-        <xsl:variable name="types" select="distinct-values($extracts/x:note/@type[. != ''])"/>
-        <p class="lead"><xsl:value-of select="count($extracts/x:note)"/> notes<xsl:if test="exists($types)">:
-          <xsl:value-of select="string-join(for $ty in sort($types) return count($extracts/x:note[@type = $ty]) || ' ' || lower-case(f:note-type-label(($extracts/x:note[@type = $ty])[1])) || 's', ', ')"/></xsl:if>.</p>
+        <!-- From the chapters' summaries: the number of notes of each type (x:note-count, parts.xsl). -->
+        <xsl:variable name="counts" select="$extracts/x:note-count"/>
+        <xsl:variable name="total" select="sum($counts/@n)"/>
+        <xsl:variable name="full" select="$total le $notes-in-full"/>
+        <xsl:variable name="types" select="distinct-values($counts/@type[. != ''])"/>
+        <p class="lead"><xsl:value-of select="$total"/> notes<xsl:if test="exists($types)">:
+          <xsl:value-of select="string-join(for $ty in sort($types) return sum($counts[@type = $ty]/@n) || ' ' || lower-case(f:note-type-label(($counts[@type = $ty])[1])) || 's', ', ')"/></xsl:if>.</p>
         <xsl:if test="not($full)">
           <p>Each note is shown by its beginning; follow the link to read it in its chapter.</p>
         </xsl:if>

@@ -2,7 +2,7 @@
 <!-- A chapter's share of the edition-wide pages, made from its extract (extract.xsl) when the chapter is made, so
      that the edition-wide pages never need every chapter's extract at once:
        m:summary  the extract without its snippets and notes' text: what the edition-wide pages count and list
-                  (entries mentioned, notes by type, dates); editio gives the edition run these and the first
+                  (entries mentioned, notes counted by type, dated mentions counted); editio gives the edition run these and the first
                   chapter's teiHeader
        m:parts    the chapter's blocks of those pages, serialized as HTML, each after an editio-part processing
                   instruction naming where it goes: "backlinks ID" (register.xsl), "notes-full" and "notes-brief"
@@ -27,8 +27,13 @@
     <x:extract>
       <xsl:copy-of select="@*"/>
       <xsl:for-each select="distinct-values(x:mention/@ref)"><x:mention ref="{.}"/></xsl:for-each>
-      <xsl:for-each select="x:note"><x:note><xsl:copy-of select="@* except @beginning"/></x:note></xsl:for-each>
-      <xsl:for-each select="x:date"><x:date key="{@key}"/></xsl:for-each>
+      <!-- Counts, not copies: the notes page's lead counts notes by type, the timeline only asks whether the
+           edition has dated mentions (a thousand chapters' notes and dates would triple the edition run). -->
+      <xsl:for-each-group select="x:note" group-by="string(@type)">
+        <x:note-count type="{current-grouping-key()}" n="{count(current-group())}"/>
+      </xsl:for-each-group>
+      <xsl:variable name="dated" select="count(x:date[@key != '9999-99-99'])"/>
+      <xsl:if test="$dated gt 0"><x:dates n="{$dated}"/></xsl:if>
     </x:extract>
   </xsl:template>
 

@@ -12,9 +12,9 @@
 
   <xsl:template name="t:timeline-page">
     <xsl:variable name="events" select="$register//tei:event[@xml:id][f:date-key(.) != '9999-99-99']"/>
-    <!-- "!", not "/": the extracts may be separate documents, and "/" would put them in document order, which
-         for separate documents is the order they were made in, not the reading order. -->
-    <xsl:variable name="dates" select="$extracts ! x:date[@key != '9999-99-99']"/>
+    <!-- Whether the chapters have dated mentions (their summaries count them, parts.xsl); the rows themselves
+         are the chapters' parts. -->
+    <xsl:variable name="dates" select="$extracts/x:dates"/>
     <xsl:call-template name="t:emit">
       <xsl:with-param name="name" select="'timeline.html'"/>
       <xsl:with-param name="title" select="'Timeline'"/>
