@@ -467,3 +467,16 @@ def test_a_rebuild_validates_only_the_changed_chapter_again(edition, monkeypatch
     buildmod.validation_cache_path(edition / "site").write_bytes(b"\x00garbage")
     build(edition, force=True)
     assert sorted(parsed) == ["ch-0001.xml", "ch-0002.xml", "register.xml"]
+
+
+def test_a_new_title_remakes_only_its_chapter_and_the_neighbours_that_name_it(tmp_path):
+    ed = make_edition(tmp_path / "ed", chapters=4)
+    build(ed)
+    edit(ed / "tei" / "ch-0002.xml", "<head>Chapter 2: Chapter One</head>", "<head>Chapter 2: A New Title</head>")
+    result = build(ed)
+    assert result.rebuilt == ["ch-0001", "ch-0002", "ch-0003"] and result.reused == ["ch-0004"]
+    assert "A New Title" in (ed / "site" / "ch-0001.html").read_text(encoding="utf-8")  # its "next" link
+    assert "A New Title" in (ed / "site" / "index.html").read_text(encoding="utf-8")
+    fresh = build(ed, out=ed / "fresh", force=True)
+    assert fresh.rebuilt == ["ch-0001", "ch-0002", "ch-0003", "ch-0004"]
+    assert snapshot(ed / "site") == snapshot(ed / "fresh")

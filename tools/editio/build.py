@@ -717,18 +717,20 @@ class _Build:
                 ctx = _site_context(self.edition, chapters, register, {n: t["title"] for n, t in titles.items()})
 
             # Phase 2: this build's chapters: extract (edition-wide data), text and page, where changed.
-            page_base = hash_bytes(tool, sfp, _ctx_fingerprint(ctx), register.digest if register else "")
+            page_base = hash_bytes(tool, sfp, register.digest if register else "")
             reused: dict[str, dict[str, dict]] = {}
             fresh: dict[str, dict[str, dict[str, str]]] = {}  # name -> unit -> {rel: hash}, written
             warnings: dict[str, list[Diagnostic]] = {}
             second: list[Job] = []
             for s in mine:
                 # the file's path is part of each key: extracts and warnings name it
-                where = str(s.path)
+                where, page_ctx = str(s.path), None
                 wanted = {"text": hash_bytes(tool, sfp, s.digest, where, "text")} if self.want_text else {}
                 if self.want_html:
                     wanted["extract"] = hash_bytes(tool, s.digest, where, "extract")
-                    wanted["page"] = hash_bytes(page_base, s.digest, where, "page")
+                    # a page is keyed on the context it is made with: its own place and neighbours only
+                    page_ctx = ctx.around(s.name)
+                    wanted["page"] = hash_bytes(page_base, _ctx_fingerprint(page_ctx), s.digest, where, "page")
                 what = []
                 for unit, k in wanted.items():
                     keys[s.name, unit] = k
@@ -740,7 +742,7 @@ class _Build:
                 if what:
                     old_extract = reused.get(s.name, {}).get("extract", {}).get(extract_path(s.name))
                     second.append(Job(s.name, s.path, tuple(sorted(what)), self.settings.reading,
-                                      register.path if register else None, ctx if "page" in what else None,
+                                      register.path if register else None, page_ctx if "page" in what else None,
                                       old_extract[1] if old_extract and "page" in what else None))
             self.progress.stage("transforming chapters", len(second))
             for r in runner.map(second):

@@ -27,7 +27,7 @@ import re
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -54,6 +54,8 @@ class ChapterInfo:
     stem: str
     title: str
     page: str
+    #: Its place in reading order (from 1); 0: its place in :attr:`SiteContext.chapters`.
+    n: int = 0
 
 
 @dataclass
@@ -77,6 +79,22 @@ class SiteContext:
     downloads: list[str] = field(default_factory=lambda: ["tei", "pdf", "text"])
     #: ISO date of the edition, from SOURCE_DATE_EPOCH; "" means no date (output stays timestamp-free).
     date: str = ""
+    #: How many chapters the edition has; 0: as many as :attr:`chapters` (see :meth:`around`).
+    chapter_count: int = 0
+
+    def around(self, stem: str) -> "SiteContext":
+        """The context as the page of chapter ``stem`` uses it: that chapter and its neighbours only.
+
+        A chapter page shows its place, the number of chapters and the titles
+        of the previous and next ones; with this context a build can key the
+        page on exactly that, so another chapter's new title does not make
+        every page again.
+        """
+        at = next((i for i, c in enumerate(self.chapters) if c.stem == stem), None)
+        if at is None:
+            return self
+        near = [replace(c, n=c.n or i + 1) for i, c in enumerate(self.chapters) if abs(i - at) <= 1]
+        return replace(self, chapters=near, chapter_count=self.chapter_count or len(self.chapters))
 
     @classmethod
     def from_edition(cls, edition: Edition, chapters: list[ChapterInfo], register_stem: str = "",
@@ -108,8 +126,9 @@ class SiteContext:
             site.set(key.replace("_", "-").replace("pdf-name", "pdf"), getattr(self, key) or "")
         for name in self.editors:
             etree.SubElement(site, "editor").text = name
-        for ch in self.chapters:
-            etree.SubElement(site, "chapter", stem=ch.stem, title=ch.title, page=ch.page)
+        site.set("chapter-count", str(self.chapter_count or len(self.chapters)))
+        for i, ch in enumerate(self.chapters):
+            etree.SubElement(site, "chapter", stem=ch.stem, title=ch.title, page=ch.page, n=str(ch.n or i + 1))
         for kind in self.downloads:
             etree.SubElement(site, "download", kind=kind)
         return etree.tostring(site, encoding="unicode")
@@ -204,9 +223,18 @@ def _popovers_doc(register: Path | None):
     return doc
 
 
+_context_cache: list = []  # [(key, document)]: the last context, apart from the register's cache
+
+
 def _context_doc(ctx: SiteContext):
-    key = ("context",) + tuple(tuple(v) if isinstance(v, list) else v for v in vars(ctx).values())
-    return _xdm(key, ctx.to_xml)
+    """The context as an XDM document; the last one is kept (a build's pages each have their own, see
+    :meth:`SiteContext.around`, and must not push the register out of :func:`_xdm`'s cache)."""
+    from .transform import parse_text
+
+    key = tuple(tuple(v) if isinstance(v, list) else v for v in vars(ctx).values())
+    if not _context_cache or _context_cache[0][0] != key:
+        _context_cache[:] = [(key, parse_text(ctx.to_xml()))]
+    return _context_cache[0][1]
 
 
 _WARNING_PREFIX = "editio-warning\t"

@@ -17,7 +17,10 @@
     <xsl:variable name="title" select="f:chapter-title(.)"/>
     <xsl:variable name="chapters" select="$site/chapter"/>
     <xsl:variable name="here" select="$chapters[@page = $page][1]"/>
-    <xsl:variable name="pos" select="if ($here) then count($here/preceding-sibling::chapter) + 1 else 0"/>
+    <!-- The context may hold only this chapter and its neighbours (editio.html.SiteContext.around): place and
+         number of chapters come from @n and @chapter-count. -->
+    <xsl:variable name="pos" select="if ($here) then xs:integer($here/@n) else 0"/>
+    <xsl:variable name="count" select="xs:integer($site/@chapter-count)"/>
     <xsl:call-template name="t:page">
       <xsl:with-param name="title" select="$title"/>
       <xsl:with-param name="page-class" select="'page chapter-page'"/>
@@ -26,8 +29,8 @@
       <xsl:with-param name="content" as="node()*">
         <article class="chapter">
           <header class="chapter-head">
-            <xsl:if test="$pos gt 0 and count($chapters) gt 1">
-              <p class="kicker">Chapter <xsl:value-of select="$pos"/> of <xsl:value-of select="count($chapters)"/></p>
+            <xsl:if test="$pos gt 0 and $count gt 1">
+              <p class="kicker">Chapter <xsl:value-of select="$pos"/> of <xsl:value-of select="$count"/></p>
             </xsl:if>
             <h1>
               <xsl:choose>
@@ -162,13 +165,15 @@
       <ul>
         <li class="prev">
           <xsl:if test="$pos gt 1">
-            <a rel="prev" href="{$chapters[$pos - 1]/@page}"><span aria-hidden="true">← </span><span class="vh">Previous chapter: </span><xsl:value-of select="$chapters[$pos - 1]/@title"/></a>
+            <xsl:variable name="prev" select="$chapters[xs:integer(@n) = $pos - 1]"/>
+            <a rel="prev" href="{$prev/@page}"><span aria-hidden="true">← </span><span class="vh">Previous chapter: </span><xsl:value-of select="$prev/@title"/></a>
           </xsl:if>
         </li>
         <li class="up"><a href="index.html">Contents</a></li>
         <li class="next">
-          <xsl:if test="$pos gt 0 and $pos lt count($chapters)">
-            <a rel="next" href="{$chapters[$pos + 1]/@page}"><span class="vh">Next chapter: </span><xsl:value-of select="$chapters[$pos + 1]/@title"/><span aria-hidden="true"> →</span></a>
+          <xsl:if test="$pos gt 0 and $pos lt xs:integer($site/@chapter-count)">
+            <xsl:variable name="next" select="$chapters[xs:integer(@n) = $pos + 1]"/>
+            <a rel="next" href="{$next/@page}"><span class="vh">Next chapter: </span><xsl:value-of select="$next/@title"/><span aria-hidden="true"> →</span></a>
           </xsl:if>
         </li>
       </ul>
