@@ -835,7 +835,8 @@ def manifest_checksum(manifest: dict) -> str:
 
 def _dump(manifest: dict) -> bytes:
     manifest = dict(manifest, checksum=manifest_checksum(manifest))
-    return (json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    # one line: with indent, json falls back to its pure-Python encoder (0.25 s for 1,000 chapters)
+    return (json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
 
 
 #: The guidelines page takes its examples from the register and this many chapters (enough

@@ -204,6 +204,7 @@ class Stage:
         self.dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
         os.chmod(self.dir, 0o755)
         self.written: dict[str, str] = {}
+        self._folders: set[Path] = {self.dir}
 
     def publish(self) -> None:
         """Swap the staging folder in as the output and remember the hashes of its files."""
@@ -213,7 +214,9 @@ class Stage:
 
     def _target(self, rel: str) -> Path:
         p = self.dir / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.parent not in self._folders:  # thousands of files share a few folders
+            p.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(p.parent)
         return p
 
     def write(self, rel: str, data: bytes) -> str:
