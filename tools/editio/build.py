@@ -4,21 +4,25 @@ Incremental builds
 ------------------
 The output holds its own build state in ``.editio/``: ``manifest.json`` (the
 content hash of every input, of editio itself -- version, stylesheets,
-schema, Python code -- and of every output file) and ``extracts/``
-(per-chapter summaries the edition-wide pages are made from). Because the
-state lives inside the output, it is swapped in together with it
+schema, Python code -- and of every output file), ``extracts/`` (what the
+edition-wide pages need from each chapter) and ``parts/`` (each chapter's
+summary and its blocks of the edition-wide pages, see html.chapter_parts).
+Because the state lives inside the output, it is swapped in together with it
 (:mod:`editio.outputdir`) and always describes exactly the files beside it.
 
 Each chapter's work is split in units with a key: its title (from the small
 ``xslt/text/title.xsl``), its extract and text (the chapter's hash and path)
-and its page (also the register's hash and the site context, which holds
-every chapter's title). A unit whose key is unchanged is not
-made again: its files are hard-linked from the previous output after their
-hashes are checked (through a stat cache, so unchanged files are not read). A
-corrupt or foreign manifest, or a file that no longer matches its hash, means
-that unit is rebuilt -- never reused wrongly. When nothing changed at all the
-output is left untouched. Validation is cached as one verdict keyed by the
-hashes of all inputs.
+and its page with its parts (also the register's hash and the part of the
+site context the page shows: its place and its neighbours' titles). A unit
+whose key is unchanged is not made again: its files are hard-linked from the
+previous output after their hashes are checked (through a stat cache, so
+unchanged files are not read). A corrupt or foreign manifest, or a file that
+no longer matches its hash, means that unit is rebuilt -- never reused
+wrongly. The edition-wide pages are spliced together from every chapter's
+parts, and taken as they were when no parts changed. When nothing changed at
+all the output is left untouched. Validation reuses the previous verdict when
+no input changed, and otherwise re-checks only the changed files through the
+validator's per-file cache kept beside the output.
 
 Shards
 ------

@@ -366,10 +366,10 @@ def chapter_parts(extract, register: Path | None, ctx: SiteContext,
                   diagnostics: list[Diagnostic] | None = None) -> tuple[bytes, bytes]:
     """(summary, parts) of one chapter for the edition-wide pages, from its extract (bytes or XDM document).
 
-    The summary is what those pages count and list (entries mentioned, notes,
-    dates, the header); the parts are the chapter's blocks of them (register
-    backlinks, its notes section, its timeline rows), already HTML, which
-    :func:`edition_pages` splices in (see xslt/html/parts.xsl). Both depend on
+    The summary is what those pages count and list (entries mentioned, notes
+    by type, dated mentions); the parts are the chapter's blocks of them
+    (register backlinks, its notes section, its timeline rows), already HTML,
+    which :func:`splice_parts` fills in (see xslt/html/parts.xsl). Both depend on
     the chapter, the register and the site context only, so a build keeps
     them with the chapter and a one-chapter change never re-renders the rest.
     """
@@ -399,8 +399,7 @@ def edition_pages(register: Path | None, extracts: list, ctx: SiteContext,
     they are bytes). See :func:`pages_from_parts`.
     """
     if header is None and extracts and all(isinstance(x, bytes) for x in extracts):
-        roots = [parse_bytes(x, "extract").getroot() for x in extracts]
-        first = min(roots, key=lambda x: (natural_key(x.get("order") or x.get("stem") or ""), x.get("stem") or ""))
+        first = min((parse_bytes(x, "extract").getroot() for x in extracts), key=_reading_order)
         header = first.find(f"{{{TEI_NS}}}teiHeader")
         if header is not None and first.get(_FILE) is not None:
             header.set(_FILE, first.get(_FILE))
@@ -435,7 +434,7 @@ def pages_from_parts(register: Path | None, chapters: list[tuple[bytes, bytes]],
     added as they are; without one, a short guidelines page points to About.
     """
     roots = [(etree.fromstring(summary), parts) for summary, parts in chapters]  # made by Saxon, not a user's file
-    roots.sort(key=lambda x: (natural_key(x[0].get("order") or x[0].get("stem") or ""), x[0].get("stem") or ""))
+    roots.sort(key=lambda x: _reading_order(x[0]))
     wrapper = etree.Element(f"{{{EXTRACT_NS}}}edition", nsmap={"x": EXTRACT_NS})
     if header is not None:
         wrapper.append(header)
@@ -444,13 +443,18 @@ def pages_from_parts(register: Path | None, chapters: list[tuple[bytes, bytes]],
     return splice_parts(pages, [parts for _, parts in roots])
 
 
-def _edition_run(register, ctx: SiteContext, extra_pages, diagnostics, xml_text: str, **params) -> dict[str, bytes]:
+def _reading_order(extract: etree._Element) -> tuple:
+    """Where an extract or summary goes among the chapters: by its order key (natural order), then its stem."""
+    return natural_key(extract.get("order") or extract.get("stem") or ""), extract.get("stem") or ""
+
+
+def _edition_run(register, ctx: SiteContext, extra_pages, diagnostics, xml_text: str) -> dict[str, bytes]:
     pages_wanted = "guidelines.html" if not (extra_pages and "guidelines.html" in extra_pages) else ""
     # Saxon writes the pages into a private folder and they are read back: much faster than capturing them.
     with tempfile.TemporaryDirectory(prefix="editio-pages-") as folder:
         _run("edition", xml_text=xml_text, diagnostics=diagnostics, fallback=str(register or "register"),
              results_dir=folder,
-             params=_params(register, ctx, **{"extra-pages": pages_wanted, "notes-in-full": NOTES_IN_FULL}, **params))
+             params=_params(register, ctx, **{"extra-pages": pages_wanted, "notes-in-full": NOTES_IN_FULL}))
         pages = {path.name: path.read_bytes() for path in Path(folder).iterdir() if path.is_file()}
     pages.update(extra_pages or {})
     return dict(sorted(pages.items()))
@@ -563,7 +567,7 @@ def _extract_title(extract: bytes) -> str:
 PARALLEL_MIN_CHAPTERS = 16
 
 #: With workers, the share of the chapters this process makes, relative to a worker's: it also makes the edition
-#: pages and parses the workers' extracts.
+#: pages.
 OWN_SHARE = 0.8
 
 
