@@ -74,6 +74,7 @@ Examples:
   editio validate tei/ch1.xml tei/register.xml
   editio validate --format github      # annotations on a GitHub pull request
   editio validate --format sarif > editio.sarif
+  editio validate -j 1                 # in this process only
 """)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
@@ -82,8 +83,10 @@ Examples:
 @click.option("--coverage", is_flag=True, help="Also warn at every untagged mention of a registered name.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Check the files of a large edition in this many processes (default: one per core).")
 @handle_errors
-def validate(paths, fmt, strict, coverage, output):
+def validate(paths, fmt, strict, coverage, output, jobs):
     """Check TEI files against the RelaxNG schema and the Schematron rules.
 
     PATHS are files or folders (default: the files named by edition.toml,
@@ -93,7 +96,7 @@ def validate(paths, fmt, strict, coverage, output):
     from .formats import render
     from .validation import validate as run_validate
 
-    report = run_validate(list(paths) or None, coverage=coverage)
+    report = run_validate(list(paths) or None, coverage=coverage, jobs=jobs)
     text = render(report, fmt)
     if output:
         with open(output, "w", encoding="utf-8") as fh:

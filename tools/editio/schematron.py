@@ -31,7 +31,6 @@ cross-file rules re-evaluated from them when another file changes.
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 from functools import cache
@@ -62,7 +61,9 @@ MAX_PER_RULE = 200
 
 def month_days(year: int, month: int) -> int:
     """Days in a month of the proleptic Gregorian calendar, for any year (calendar.monthrange stops at year 1)."""
-    return calendar.mdays[month] + (month == 2 and calendar.isleap(year))
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def is_real_date(value: str) -> bool:

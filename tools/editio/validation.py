@@ -204,8 +204,100 @@ class ValidationCache:
         self._entries[key] = self._used[key] = entry
 
 
+def _fresh_entry(sch, f: Path, data: bytes, digest: str, reported: bool):
+    """(entry, tree) of a file read afresh: parsed, checked against RelaxNG (if ``reported``) and its
+    Schematron facts read. Raises EditioError if it does not parse."""
+    from .rngcheck import check_relaxng
+
+    tree = parse_bytes(data, str(f))
+    rng = None
+    if reported:
+        rng = [(d.line, d.col, d.severity, d.message, d.rule, d.hint) for d in check_relaxng(tree, str(f))]
+    file_facts = sch.facts(tree, str(f))
+    return _Entry(digest, rng, file_facts, _file_names(file_facts.pointers)), tree
+
+
+#: From this many files to parse, :func:`validate` spreads them over worker processes.
+PARALLEL_FROM = 24
+
+# The files a worker process checks: set just before the workers are forked, so they inherit it.
+_shared_work: tuple = ()
+
+
+def default_jobs() -> int:
+    """How many processes validation uses by default: one per core this process may run on."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+    import sys
+
+    # Forking a process that runs Saxon's native threads is not safe; validation normally runs before it.
+    return "fork" in multiprocessing.get_all_start_methods() and "saxonche" not in sys.modules
+
+
+def _check_share(share: tuple[int, int]) -> list:
+    """In a worker: check every ``step``-th of the shared files from ``first``; (entry or error) per file."""
+    first, step = share
+    sch, items = _shared_work
+    out = []
+    for f, (data, digest) in items[first::step]:
+        try:
+            out.append(_fresh_entry(sch, f, data, digest, True)[0])
+        except EditioError as exc:
+            out.append(exc)
+    return out
+
+
+def _check_files(sch, todo: dict[Path, tuple[bytes, str]], jobs: int | None) -> dict:
+    """Parse and check the files of ``todo`` (path -> (bytes, digest)); path -> (entry or EditioError, tree).
+
+    With more than one job and enough files, the work is shared with forked
+    worker processes (the parent takes a share too). Their entries travel
+    back pickled, without trees (tree is then None). The entries are the same
+    either way, and so is the report.
+    """
+    global _shared_work
+
+    jobs = default_jobs() if jobs is None else jobs
+    items = list(todo.items())
+    jobs = min(jobs, len(items) // (PARALLEL_FROM // 2) or 1)
+    if jobs > 1 and len(items) >= PARALLEL_FROM and _can_fork():
+        import multiprocessing
+
+        from .rngcheck import _compiled_schema
+
+        _compiled_schema()  # compiled once, before the fork, for every worker
+        _shared_work = (sch, items)
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+                theirs = pool.map_async(_check_share, [(i, jobs) for i in range(1, jobs)])
+                shares = [_check_share((0, jobs))] + theirs.get()
+        finally:
+            _shared_work = ()
+        made: dict = dict.fromkeys(todo)  # in the order of todo
+        for first, share in enumerate(shares):
+            for (f, _), result in zip(items[first::jobs], share):
+                made[f] = (result, None)
+        return made
+    made = {}
+    for f, (data, digest) in items:
+        try:
+            made[f] = _fresh_entry(sch, f, data, digest, True)
+        except EditioError as exc:
+            made[f] = (exc, None)
+    return made
+
+
 def validate(paths: list[str | Path] | None = None, *, coverage: bool = False,
-             root: str | Path | None = None, cache: ValidationCache | None = None) -> Report:
+             root: str | Path | None = None, cache: ValidationCache | None = None,
+             jobs: int | None = None) -> Report:
     """Validate TEI files (default: the edition in ``root`` or the current folder).
 
     Every file is checked against editio.rng, then all of them together
@@ -213,8 +305,9 @@ def validate(paths: list[str | Path] | None = None, *, coverage: bool = False,
     Files the given ones point into (register.xml) are read for resolving
     pointers even when not given. Returns a sorted :class:`Report`. With a
     ``cache``, unchanged files are not parsed again; the report is the same.
+    ``jobs`` processes share the parsing and per-file checks of a large
+    edition (default: one per core; see :func:`default_jobs`).
     """
-    from .rngcheck import check_relaxng
     from .schematron import engine
 
     start = time.perf_counter()
@@ -231,41 +324,63 @@ def validate(paths: list[str | Path] | None = None, *, coverage: bool = False,
     trees: dict[str, object] = {}  # kept only where needed: volatile facts, coverage
     entries: dict[str, _Entry] = {}
 
-    def read(f: Path, key: str, reported: bool) -> _Entry | None:
-        """The file's entry, from the cache or by parsing it; None if it cannot be read or parsed."""
+    def fresh(f: Path, key: str, data: bytes, digest: str, reported: bool) -> _Entry:
+        entry, tree = _fresh_entry(sch, f, data, digest, reported)
+        if entry.facts.volatile or (coverage and reported):
+            trees[key] = tree
+        return entry
+
+    def fail(exc: EditioError, reported: bool) -> None:
+        if reported:
+            report.diagnostics.extend(exc.diagnostics)
+            report.io_failure |= exc.exit_code == EXIT_USAGE
+
+    def cached(f: Path, key: str, reported: bool) -> tuple[bytes | None, str, _Entry | None]:
+        """The file's bytes, digest and its entry in the cache if still good; (None, "", None) if unreadable."""
         try:
             data = read_bytes(f)
         except EditioError as exc:
-            if reported:
-                report.diagnostics.extend(exc.diagnostics)
-                report.io_failure |= exc.exit_code == EXIT_USAGE
-            return None
+            fail(exc, reported)
+            return None, "", None
         digest = _digest(data) if cache is not None else ""
         entry = cache._get(key, digest) if cache is not None else None
         if entry is not None and (entry.rng is not None or not reported) and not entry.facts.volatile \
                 and not (coverage and reported):
+            return data, digest, entry
+        return data, digest, None
+
+    def read(f: Path, key: str, reported: bool) -> _Entry | None:
+        """The file's entry, from the cache or by parsing it; None if it cannot be read or parsed."""
+        data, digest, entry = cached(f, key, reported)
+        if data is None or entry is not None:
             return entry
         try:
-            tree = parse_bytes(data, str(f))
+            return fresh(f, key, data, digest, reported)
         except EditioError as exc:
-            if reported:
-                report.diagnostics.extend(exc.diagnostics)
-                report.io_failure |= exc.exit_code == EXIT_USAGE
+            fail(exc, reported)
             return None
-        rng = None
-        if reported:
-            rng = [(d.line, d.col, d.severity, d.message, d.rule, d.hint) for d in check_relaxng(tree, str(f))]
-        file_facts = sch.facts(tree, str(f))
-        if file_facts.volatile or (coverage and reported):
-            trees[key] = tree
-        return _Entry(digest, rng, file_facts, _file_names(file_facts.pointers))
 
     folders: dict[Path, str] = {}
+    given: list[tuple[Path, str, _Entry | None]] = []
+    todo: dict[Path, tuple[bytes, str]] = {}  # files to parse and check: (bytes, digest)
     for f in files:
         key = _resolved(f, folders)
-        entry = read(f, key, True)
-        if entry is None:
+        data, digest, entry = cached(f, key, True)
+        if data is None:
             continue
+        given.append((f, key, entry))
+        if entry is None:
+            todo[f] = (data, digest)
+    made = _check_files(sch, todo, 1 if coverage else jobs)
+    for f, key, entry in given:
+        if entry is None:
+            entry, tree = made[f]
+            if isinstance(entry, EditioError):
+                fail(entry, True)
+                continue
+            if entry.facts.volatile or coverage:
+                # later checks need the tree; a worker process could not send it (rare: see FileFacts.volatile)
+                trees[key] = tree if tree is not None else _fresh_entry(sch, f, *todo[f], True)[1]
         entries[key], facts[key], names[key] = entry, entry.facts, str(f)
         report.diagnostics.extend(Diagnostic(str(f), *d) for d in entry.rng)
 
