@@ -18,7 +18,7 @@ from conftest import REPO, SAMPLE, run_editio
 from editio import build as buildmod
 from editio import outputdir
 from editio.build import MANIFEST, InvalidEdition, build, merge
-from editio.diagnostics import EditioError
+from editio.diagnostics import Diagnostic, EditioError
 
 
 def _load_generator():
@@ -169,6 +169,42 @@ def test_the_cli_prints_errors_exactly_as_validate_does(edition):
     assert built.returncode == checked.returncode == 1
     assert built.stdout == checked.stdout and "ch-0001.xml:" in built.stdout
     assert "Traceback" not in built.stderr and not (edition / "site").exists()
+
+
+def test_an_invalid_edit_found_by_validation_beside_the_transforms_publishes_nothing(edition):
+    """The CLI validates in a process of its own while it transforms the changed chapter: its report is
+    printed exactly as `editio validate` prints it, and the site stays as it was."""
+    assert run_editio("build", "--quiet", cwd=edition).returncode == 0
+    good = snapshot(edition / "site")
+    edit(edition / "tei" / "ch-0002.xml", "<p ", "<para>unknown</para><p ")
+    built = run_editio("build", "--quiet", cwd=edition)
+    checked = run_editio("validate", cwd=edition)
+    assert built.returncode == checked.returncode == 1
+    assert built.stdout == checked.stdout and "ch-0002.xml:" in built.stdout and "para" in built.stdout
+    assert "Traceback" not in built.stderr and "internal error" not in built.stderr
+    assert snapshot(edition / "site") == good and leftovers(edition) == []
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_a_transform_failing_while_validation_runs_reports_the_validation_first(edition, monkeypatch, valid):
+    """If the edition is invalid, that is the likely cause of a failed transform, and the report says it best."""
+    from editio import background
+
+    build(edition)
+    monkeypatch.setattr(background, "can_fork", lambda: True)  # the child only validates: it never runs Saxon
+    if not valid:
+        edit(edition / "tei" / "ch-0002.xml", 'when="1936-09-01"', 'when="1936-09-31"')
+    else:
+        edit(edition / "tei" / "ch-0002.xml", "travelled to", "sailed to")
+
+    def failing(job):
+        raise EditioError([Diagnostic(str(job.path), 1, 1, "error", "transform failed", "test.transform")])
+
+    monkeypatch.setattr(buildmod, "render", failing)
+    with pytest.raises(EditioError) as exc:
+        build(edition)
+    assert isinstance(exc.value, InvalidEdition) != valid
+    assert leftovers(edition) == []
 
 
 def test_the_cli_builds_and_summarises(edition):

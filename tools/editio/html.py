@@ -28,6 +28,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from lxml import etree
@@ -90,11 +91,20 @@ class SiteContext:
         page on exactly that, so another chapter's new title does not make
         every page again.
         """
-        at = next((i for i, c in enumerate(self.chapters) if c.stem == stem), None)
+        at = self._places.get(stem)
         if at is None:
             return self
-        near = [replace(c, n=c.n or i + 1) for i, c in enumerate(self.chapters) if abs(i - at) <= 1]
+        near = [replace(self.chapters[i], n=self.chapters[i].n or i + 1)
+                for i in range(max(at - 1, 0), min(at + 2, len(self.chapters)))]
         return replace(self, chapters=near, chapter_count=self.chapter_count or len(self.chapters))
+
+    @cached_property
+    def _places(self) -> dict[str, int]:
+        """Each chapter's index in :attr:`chapters` (the first, if a stem repeats): a build asks for every one."""
+        places: dict[str, int] = {}
+        for i, c in enumerate(self.chapters):
+            places.setdefault(c.stem, i)
+        return places
 
     @classmethod
     def from_edition(cls, edition: Edition, chapters: list[ChapterInfo], register_stem: str = "",

@@ -45,7 +45,7 @@ def hash_bytes(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def hash_file(path: Path) -> str:
+def hash_file(path: str | Path) -> str:
     """The content hash of a file, through the stat cache."""
     return STATS.digest(path)
 
@@ -81,7 +81,7 @@ class StatCache:
     def _stamp(st: os.stat_result) -> list:
         return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
-    def digest(self, path: Path, data: bytes | None = None) -> str:
+    def digest(self, path: str | Path, data: bytes | None = None) -> str:
         """The hash of the file at ``path`` (of ``data``, if the caller has already read it)."""
         key = str(path)
         st = os.stat(path)
@@ -93,7 +93,10 @@ class StatCache:
                 self.entries[key] = entry
                 self.dirty = True
             return entry[4]
-        digest = hash_bytes(path.read_bytes() if data is None else data)
+        if data is None:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        digest = hash_bytes(data)
         if time.time() - st.st_mtime > self.RACY:
             self.entries[key] = stamp + [digest]
             self.dirty = True
@@ -101,10 +104,11 @@ class StatCache:
 
     def remember(self, folder: Path, files: dict[str, str]) -> None:
         """Record files editio itself has just written into ``folder`` (``{rel: hash}``)."""
+        root = str(folder)
         for rel, digest in files.items():
-            path = folder / rel
+            path = os.path.join(root, rel)
             try:
-                self.entries[str(path)] = self._stamp(os.stat(path)) + [digest]
+                self.entries[path] = self._stamp(os.stat(path)) + [digest]
             except OSError:
                 continue
         self.dirty = True
@@ -204,7 +208,8 @@ class Stage:
         self.dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
         os.chmod(self.dir, 0o755)
         self.written: dict[str, str] = {}
-        self._folders: set[Path] = {self.dir}
+        self._root = str(self.dir)  # paths as strings: a build links thousands of files, and pathlib is slow
+        self._folders: set[str] = {""}
 
     def publish(self) -> None:
         """Swap the staging folder in as the output and remember the hashes of its files."""
@@ -212,21 +217,21 @@ class Stage:
         # stat only now: deleting the previous output changed the ctime of files linked from it
         STATS.remember(self.out_dir, self.written)
 
-    def _target(self, rel: str) -> Path:
-        p = self.dir / rel
-        if p.parent not in self._folders:  # thousands of files share a few folders
-            p.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(p.parent)
-        return p
+    def _target(self, rel: str) -> str:
+        folder = rel.rpartition("/")[0]
+        if folder not in self._folders:  # thousands of files share a few folders
+            os.makedirs(os.path.join(self._root, folder), exist_ok=True)
+            self._folders.add(folder)
+        return os.path.join(self._root, rel)
 
     def write(self, rel: str, data: bytes) -> str:
         """Write a new file; returns its hash."""
-        target = self._target(rel)
-        target.write_bytes(data)
+        with open(self._target(rel), "wb") as fh:
+            fh.write(data)
         digest = self.written[rel] = hash_bytes(data)
         return digest
 
-    def link(self, rel: str, src: Path, digest: str) -> None:
+    def link(self, rel: str, src: str | Path, digest: str) -> None:
         """Take an unchanged file from the previous output (a hard link: files are never changed in place)."""
         dst = self._target(rel)
         try:

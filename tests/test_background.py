@@ -1,0 +1,88 @@
+"""A call run beside the caller in a forked process (editio.background), as a build runs its validation."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import time
+
+import pytest
+
+from editio import background
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+
+def _answer(n: int) -> dict:
+    return {"pid": os.getpid(), "squares": [i * i for i in range(n)]}
+
+
+def _raises() -> None:
+    raise ValueError("no such thing")
+
+
+def _dies() -> None:
+    os._exit(7)
+
+
+def _sleeps(seconds: float) -> str:
+    time.sleep(seconds)
+    return "slept"
+
+
+@pytest.fixture(autouse=True)
+def forkable(monkeypatch):
+    """This test process may have loaded saxonche (other tests transform); these calls never touch it."""
+    monkeypatch.setattr(background, "can_fork", lambda: True)
+
+
+def test_the_result_comes_back_from_another_process():
+    pending = background.start(_answer, 200_000)  # a result larger than a pipe's buffer
+    result = pending.result()
+    assert result["squares"][-1] == 199_999 ** 2 and len(result["squares"]) == 200_000
+    assert result["pid"] != os.getpid()
+
+
+@pytest.mark.parametrize("function", [_raises, _dies])
+def test_a_call_that_raises_or_dies_is_reported_as_failed(function):
+    pending = background.start(function)
+    with pytest.raises(background.Failed):
+        pending.result()
+
+
+def test_cancel_stops_the_call_and_reaps_its_process():
+    pending = background.start(_sleeps, 30)
+    started = time.monotonic()
+    pending.cancel()
+    assert time.monotonic() - started < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pending.pid, os.WNOHANG)  # already reaped: no zombie left
+
+
+def test_the_child_does_not_keep_the_parents_lock(tmp_path):
+    """A build's output lock is a file descriptor: a child that kept it would outlive a killed build."""
+    lock = tmp_path / "lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    pending = background.start(_sleeps, 4)
+    os.close(fd)  # the parent lets go while the child still runs
+    other = os.open(lock, os.O_RDWR)
+    deadline, locked = time.monotonic() + 2, False
+    try:
+        while not locked and time.monotonic() < deadline:  # the child closes its copies just after the fork
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked = True
+            except BlockingIOError:
+                time.sleep(0.02)
+    finally:
+        os.close(other)
+        pending.cancel()
+    assert locked, "the child process still holds the lock"
+
+
+def test_no_fork_once_saxon_threads_may_run(monkeypatch):
+    monkeypatch.undo()
+    monkeypatch.setitem(sys.modules, "saxonche", object())
+    assert background.start(_answer, 1) is None
