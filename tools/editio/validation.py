@@ -255,9 +255,11 @@ def _check_share(share: tuple[int, int]) -> list:
     return out
 
 
-def _check_files(sch, todo: dict[Path, tuple[bytes, str]], jobs: int | None) -> dict:
+def _check_files(sch, todo: dict[Path, tuple[bytes, str]], jobs: int | None, trees: bool = False) -> dict:
     """Parse and check the files of ``todo`` (path -> (bytes, digest)); path -> (entry or EditioError, tree).
 
+    The tree is kept only for entries with volatile facts, or for all with
+    ``trees`` (a thousand parsed chapters would not fit in memory at once).
     With more than one job and enough files, the work is shared with forked
     worker processes (the parent takes a share too). Their entries travel
     back pickled, without trees (tree is then None). The entries are the same
@@ -289,7 +291,8 @@ def _check_files(sch, todo: dict[Path, tuple[bytes, str]], jobs: int | None) -> 
     made = {}
     for f, (data, digest) in items:
         try:
-            made[f] = _fresh_entry(sch, f, data, digest, True)
+            entry, tree = _fresh_entry(sch, f, data, digest, True)
+            made[f] = (entry, tree if trees or entry.facts.volatile else None)
         except EditioError as exc:
             made[f] = (exc, None)
     return made
@@ -371,7 +374,7 @@ def validate(paths: list[str | Path] | None = None, *, coverage: bool = False,
         given.append((f, key, entry))
         if entry is None:
             todo[f] = (data, digest)
-    made = _check_files(sch, todo, 1 if coverage else jobs)
+    made = _check_files(sch, todo, 1 if coverage else jobs, trees=coverage)
     for f, key, entry in given:
         if entry is None:
             entry, tree = made[f]
