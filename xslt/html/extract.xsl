@@ -20,7 +20,7 @@
                title="{f:chapter-title(.)}" e:file="{@e:file}">
       <xsl:if test="$extract-header"><xsl:copy-of select="tei:teiHeader"/></xsl:if>
       <!-- One x:mention per entry pointed at (a group reference may point at several). -->
-      <xsl:for-each select="tei:text//*[f:is-mention(.)]">
+      <xsl:for-each select="tei:text//*[@ref][f:is-mention(.)]">
         <xsl:variable name="m" select="."/>
         <xsl:for-each select="distinct-values(f:ref-ids(@ref))">
           <x:mention id="{f:mention-id($m)}" ref="{.}" element="{local-name($m)}">
@@ -55,7 +55,7 @@
 
   <!-- The reading text of every snippet container, indexed once per container (f:reading-text-index). -->
   <xsl:variable name="container-texts" as="map(xs:string, map(*))"
-    select="map:merge(((//tei:text//*[f:is-mention(.)]) | //tei:text//tei:date) / f:snippet-container(.)
+    select="map:merge(((//tei:text//*[@ref][f:is-mention(.)]) | //tei:text//tei:date) / f:snippet-container(.)
                       ! map{generate-id(.): f:reading-text-index(.)})"
     xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
 
