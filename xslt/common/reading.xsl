@@ -66,24 +66,23 @@
     <xsl:sequence select="f:snippet-at(f:reading-text-index($container), $target, $width)"/>
   </xsl:function>
 
-  <!-- A container's corrected reading text prepared for many snippets: the text ('text') and where each of its
-       reading-text nodes starts in it ('starts', by generate-id). Callers that make many snippets per container
-       compute it once: a snippet is then a few substrings, not a pass over the container's nodes. -->
+  <!-- A container's corrected reading text prepared for many snippets: the text ('text'), its reading-text nodes
+       in document order ('texts') and where each starts in the text ('starts', the same order). Callers that make
+       many snippets per container compute it once: a snippet is then a few node comparisons and substrings, not
+       a pass over the container's nodes. (Positions, not a map keyed by generate-id: no string per text node.) -->
   <xsl:function name="f:reading-text-index" as="map(*)">
     <xsl:param name="container" as="element()"/>
-    <xsl:variable name="texts" select="f:reading-text-nodes($container, 'corrected')"/>
-    <xsl:variable name="starts" as="map(xs:string, xs:integer)">
+    <xsl:variable name="texts" as="text()*" select="f:reading-text-nodes($container, 'corrected')"/>
+    <xsl:variable name="starts" as="xs:integer*">
       <xsl:iterate select="$texts">
         <xsl:param name="at" as="xs:integer" select="0"/>
-        <xsl:param name="starts" as="map(xs:string, xs:integer)" select="map{}"/>
-        <xsl:on-completion select="$starts"/>
+        <xsl:sequence select="$at"/>
         <xsl:next-iteration>
           <xsl:with-param name="at" select="$at + string-length(.)"/>
-          <xsl:with-param name="starts" select="map:put($starts, generate-id(.), $at)"/>
         </xsl:next-iteration>
       </xsl:iterate>
     </xsl:variable>
-    <xsl:sequence select="map{'text': string-join($texts, ''), 'starts': $starts}"/>
+    <xsl:sequence select="map{'text': string-join($texts, ''), 'texts': $texts, 'starts': $starts}"/>
   </xsl:function>
 
   <!-- f:snippet over a container's f:reading-text-index. The reading-text nodes inside $target are consecutive
@@ -93,14 +92,17 @@
     <xsl:param name="target" as="element()"/>
     <xsl:param name="width" as="xs:integer"/>
     <xsl:variable name="text" as="xs:string" select="$index?text"/>
-    <xsl:variable name="starts" as="map(*)" select="$index?starts"/>
-    <xsl:variable name="inside" select="$target//text()[map:contains($starts, generate-id(.))]"/>
+    <xsl:variable name="texts" as="text()*" select="$index?texts"/>
+    <xsl:variable name="starts" as="xs:integer*" select="$index?starts"/>
+    <!-- The reading-text nodes inside $target are those after it and not after its last descendant: numbers
+         $first to $last of $texts (none if $last lt $first). -->
+    <xsl:variable name="end" as="node()" select="($target/descendant-or-self::node())[last()]"/>
+    <xsl:variable name="first" as="xs:integer" select="count($texts[. &lt;&lt; $target]) + 1"/>
+    <xsl:variable name="last" as="xs:integer" select="count($texts[not(. >> $end)])"/>
     <!-- Without reading text of its own, the target sits where the next reading-text node starts. -->
-    <xsl:variable name="from" as="xs:integer"
-      select="if ($inside) then $starts(generate-id($inside[1]))
-              else (($target/following::text() ! $starts(generate-id(.)))[1], string-length($text))[1]"/>
+    <xsl:variable name="from" as="xs:integer" select="($starts[$first], string-length($text))[1]"/>
     <xsl:variable name="to" as="xs:integer"
-      select="if ($inside) then $starts(generate-id($inside[last()])) + string-length($inside[last()]) else $from"/>
+      select="if ($last ge $first) then $starts[$last] + string-length($texts[$last]) else $from"/>
     <!-- Before and after are normalized from a window of 2 × $width characters next to the target when that
          holds more than $width characters once normalized (the cut then sees the same characters as from the
          whole text: a normalized window is a suffix, or prefix, of the normalized whole); from all of it only

@@ -19,6 +19,13 @@
        scheme (java&#9;script:) and the case of its letters. Empty for relative URLs. -->
   <xsl:function name="f:url-scheme" as="xs:string">
     <xsl:param name="url" as="xs:string?"/>
+    <!-- No colon, no scheme (the characters dropped never include one): the common case of a relative pointer
+         such as "register.xml#x" skips the translate(), which costs per call. -->
+    <xsl:sequence select="if (not(contains($url, ':'))) then '' else f:url-scheme-of($url)"/>
+  </xsl:function>
+
+  <xsl:function name="f:url-scheme-of" as="xs:string">
+    <xsl:param name="url" as="xs:string?"/>
     <xsl:variable name="squeezed" select="lower-case(translate(string($url), $f:url-ignorable, ''))"/>
     <!-- a scheme is a letter, then letters, digits, "+", "." or "-", then ":" (string tests, not a regex) -->
     <xsl:variable name="candidate" select="substring-before($squeezed, ':')"/>

@@ -15,53 +15,57 @@
 
   <xsl:template match="tei:TEI" mode="m:chapter-page">
     <xsl:variable name="title" select="f:chapter-title(.)"/>
+    <xsl:call-template name="t:page">
+      <xsl:with-param name="title" select="$title"/>
+      <xsl:with-param name="page-class" select="'page chapter-page'"/>
+      <xsl:with-param name="lang" select="(@xml:lang, $site/@language[. != ''], 'en')[1]"/>
+      <xsl:with-param name="description" select="string-join(($title, f:doc-author(.)[. != '']), ' — ')"/>
+      <xsl:with-param name="main-of" select="."/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The chapter page's main content (t:page makes it in place). -->
+  <xsl:template match="tei:TEI" mode="m:page-main">
+    <xsl:variable name="title" select="f:chapter-title(.)"/>
     <xsl:variable name="chapters" select="$site/chapter"/>
     <xsl:variable name="here" select="$chapters[@page = $page][1]"/>
     <!-- The context may hold only this chapter and its neighbours (editio.html.SiteContext.around): place and
          number of chapters come from @n and @chapter-count. -->
     <xsl:variable name="pos" select="if ($here) then xs:integer($here/@n) else 0"/>
     <xsl:variable name="count" select="xs:integer($site/@chapter-count)"/>
-    <xsl:call-template name="t:page">
-      <xsl:with-param name="title" select="$title"/>
-      <xsl:with-param name="page-class" select="'page chapter-page'"/>
-      <xsl:with-param name="lang" select="(@xml:lang, $site/@language[. != ''], 'en')[1]"/>
-      <xsl:with-param name="description" select="string-join(($title, f:doc-author(.)[. != '']), ' — ')"/>
-      <xsl:with-param name="content" as="node()*">
-        <article class="chapter">
-          <header class="chapter-head">
-            <xsl:if test="$pos gt 0 and $count gt 1">
-              <p class="kicker">Chapter <xsl:value-of select="$pos"/> of <xsl:value-of select="$count"/></p>
-            </xsl:if>
-            <h1>
-              <xsl:choose>
-                <xsl:when test="f:title-head(.)">
-                  <xsl:apply-templates select="f:title-head(.)/node()">
-                    <xsl:with-param name="chapter-mode" select="true()" tunnel="yes"/>
-                  </xsl:apply-templates>
-                </xsl:when>
-                <xsl:otherwise><xsl:value-of select="$title"/></xsl:otherwise>
-              </xsl:choose>
-            </h1>
-            <xsl:call-template name="t:reading-tools">
-              <xsl:with-param name="has-choices" select="exists(tei:text//tei:choice)"/>
-            </xsl:call-template>
-          </header>
-          <div class="text">
-            <xsl:apply-templates select="tei:text">
-              <xsl:with-param name="chapter-mode" select="true()" tunnel="yes"/>
-            </xsl:apply-templates>
-          </div>
-          <xsl:call-template name="footnotes">
-            <xsl:with-param name="notes" select="tei:text/tei:body//tei:note[not(ancestor::tei:note)]"/>
-            <xsl:with-param name="chapter-mode" select="true()" tunnel="yes"/>
-          </xsl:call-template>
-        </article>
-        <xsl:call-template name="t:chapter-nav">
-          <xsl:with-param name="pos" select="$pos"/>
+    <article class="chapter">
+      <header class="chapter-head">
+        <xsl:if test="$pos gt 0 and $count gt 1">
+          <p class="kicker">Chapter <xsl:value-of select="$pos"/> of <xsl:value-of select="$count"/></p>
+        </xsl:if>
+        <h1>
+          <xsl:choose>
+            <xsl:when test="f:title-head(.)">
+              <xsl:apply-templates select="f:title-head(.)/node()">
+                <xsl:with-param name="chapter-mode" select="true()" tunnel="yes"/>
+              </xsl:apply-templates>
+            </xsl:when>
+            <xsl:otherwise><xsl:value-of select="$title"/></xsl:otherwise>
+          </xsl:choose>
+        </h1>
+        <xsl:call-template name="t:reading-tools">
+          <xsl:with-param name="has-choices" select="exists(tei:text//tei:choice)"/>
         </xsl:call-template>
-        <xsl:call-template name="t:popovers"/>
-      </xsl:with-param>
+      </header>
+      <div class="text">
+        <xsl:apply-templates select="tei:text">
+          <xsl:with-param name="chapter-mode" select="true()" tunnel="yes"/>
+        </xsl:apply-templates>
+      </div>
+      <xsl:call-template name="footnotes">
+        <xsl:with-param name="notes" select="tei:text/tei:body//tei:note[not(ancestor::tei:note)]"/>
+        <xsl:with-param name="chapter-mode" select="true()" tunnel="yes"/>
+      </xsl:call-template>
+    </article>
+    <xsl:call-template name="t:chapter-nav">
+      <xsl:with-param name="pos" select="$pos"/>
     </xsl:call-template>
+    <xsl:call-template name="t:popovers"/>
   </xsl:template>
 
   <!-- The heading already used as the page's h1. -->

@@ -20,7 +20,7 @@
                title="{f:chapter-title(.)}" e:file="{@e:file}">
       <xsl:if test="$extract-header"><xsl:copy-of select="tei:teiHeader"/></xsl:if>
       <!-- One x:mention per entry pointed at (a group reference may point at several). -->
-      <xsl:for-each select="tei:text//*[f:is-mention(.)]">
+      <xsl:for-each select="tei:text//*[@ref][f:is-mention(.)]">
         <xsl:variable name="m" select="."/>
         <xsl:for-each select="distinct-values(f:ref-ids(@ref))">
           <x:mention id="{f:mention-id($m)}" ref="{.}" element="{local-name($m)}">
@@ -36,7 +36,7 @@
           <xsl:if test="$extract-note-copies"><xsl:copy-of select="."/></xsl:if>
         </x:note>
       </xsl:for-each>
-      <xsl:for-each select="tei:text//tei:date[@when or @notBefore or @notAfter or @from or @to]">
+      <xsl:for-each select="tei:text//tei:date[f:is-dated(.)]">
         <x:date key="{f:date-key(.)}" label="{f:format-period(.)}" datetime="{f:datetime(.)}">
           <xsl:call-template name="place"/>
         </x:date>
@@ -53,11 +53,25 @@
                           else (f:text-para($node), $node/ancestor::tei:p[1], $node/ancestor::tei:head[1], $node/..)[1]"/>
   </xsl:function>
 
-  <!-- The reading text of every snippet container, indexed once per container (f:reading-text-index). -->
-  <xsl:variable name="container-texts" as="map(xs:string, map(*))"
-    select="map:merge(((//tei:text//*[f:is-mention(.)]) | //tei:text//tei:date) / f:snippet-container(.)
-                      ! map{generate-id(.): f:reading-text-index(.)})"
-    xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+  <!-- The snippet (before, hit, after) of every mention and dated mention, by generate-id of the node: the reading
+       text of each snippet container is indexed once (f:reading-text-index) for all the nodes in it. -->
+  <xsl:variable name="snippets" as="map(xs:string, xs:string+)">
+    <xsl:map>
+      <xsl:for-each-group select="//tei:text//*[@ref][f:is-mention(.)] | //tei:text//tei:date[f:is-dated(.)]"
+                          group-by="generate-id(f:snippet-container(.))">
+        <xsl:variable name="index" select="f:reading-text-index(f:snippet-container(.))"/>
+        <xsl:for-each select="current-group()">
+          <xsl:map-entry key="generate-id(.)" select="f:snippet-at($index, ., $snippet-width)"/>
+        </xsl:for-each>
+      </xsl:for-each-group>
+    </xsl:map>
+  </xsl:variable>
+
+  <!-- A date that the extract lists (one with a normalized value). -->
+  <xsl:function name="f:is-dated" as="xs:boolean">
+    <xsl:param name="date" as="element()"/>
+    <xsl:sequence select="exists($date[@when or @notBefore or @notAfter or @from or @to])"/>
+  </xsl:function>
 
   <!-- Where a node is: its paragraph (anchor and number). -->
   <xsl:template name="para">
@@ -75,7 +89,7 @@
     <xsl:if test="$note and $note/ancestor::tei:body">
       <xsl:attribute name="note" select="f:note-number($note)"/>
     </xsl:if>
-    <xsl:variable name="snippet" select="f:snippet-at($container-texts(generate-id(f:snippet-container(.))), ., $snippet-width)"/>
+    <xsl:variable name="snippet" select="$snippets(generate-id(.))"/>
     <x:before><xsl:value-of select="$snippet[1]"/></x:before>
     <x:hit><xsl:value-of select="$snippet[2]"/></x:hit>
     <x:after><xsl:value-of select="$snippet[3]"/></x:after>

@@ -6,6 +6,7 @@
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:f="urn:editio:function"
   xmlns:t="urn:editio:template"
+  xmlns:m="urn:editio:mode"
   exclude-result-prefixes="#all">
 
   <xsl:variable name="site" as="element()?" select="$context/*"/>
@@ -17,10 +18,12 @@
              'notes.html', 'Notes', 'about.html', 'About', 'downloads.html', 'Downloads',
              'guidelines.html', 'Guidelines')"/>
 
-  <!-- The whole page around $content. -->
+  <!-- The whole page around $content, or around what $main-of gives in mode m:page-main (made straight into the
+       page: a large page, such as a chapter's, is then not built once as $content and copied again). -->
   <xsl:template name="t:page">
     <xsl:param name="title" as="xs:string" required="yes"/>
-    <xsl:param name="content" as="node()*" required="yes"/>
+    <xsl:param name="content" as="node()*" select="()"/>
+    <xsl:param name="main-of" as="node()?" select="()"/>
     <xsl:param name="page-name" as="xs:string" select="$page"/>
     <xsl:param name="page-class" as="xs:string" select="'page'"/>
     <xsl:param name="description" as="xs:string" select="''"/>
@@ -60,6 +63,7 @@
         </header>
         <main id="main" tabindex="-1">
           <xsl:sequence select="$content"/>
+          <xsl:apply-templates select="$main-of" mode="m:page-main"/>
         </main>
         <footer class="site-footer">
           <p>

@@ -92,7 +92,7 @@
        the keyboard focus, where CSS shows it. Without JavaScript a mention is a plain link. One copy per
        entry, not per mention, keeps pages small. They are copied from $popovers when editio passes it. -->
   <xsl:template name="t:popovers">
-    <xsl:variable name="ids" select="sort(distinct-values(//tei:text//*[f:is-mention(.)]/f:ref-id(@ref))
+    <xsl:variable name="ids" select="sort(distinct-values(//tei:text//*[@ref][f:is-mention(.)]/f:ref-id(@ref))
                                           [exists(f:entity('#' || ., $register))])"/>
     <xsl:if test="exists($ids)">
       <div class="pops" hidden="hidden">
