@@ -14,6 +14,14 @@ from editio.validation import PARALLEL_FROM, ValidationCache, validate
 CHAPTERS = PARALLEL_FROM + 6
 
 
+@pytest.fixture(autouse=True)
+def forkable(monkeypatch):
+    """Other tests in this process may have loaded saxonche; validation's worker processes never touch it."""
+    from editio import background
+
+    monkeypatch.setattr(background, "can_fork", lambda: True)
+
+
 def _chapter(n: int) -> str:
     """The sample chapter with ids of its own (ch{n}-…, ed{n}, src{n})."""
     text = (SAMPLE / "chapter-1.xml").read_text(encoding="utf-8")

@@ -220,10 +220,6 @@ def _fresh_entry(sch, f: Path, data: bytes, digest: str, reported: bool):
 #: From this many files to parse, :func:`validate` spreads them over worker processes.
 PARALLEL_FROM = 24
 
-# The files a worker process checks: set just before the workers are forked, so they inherit it.
-_shared_work: tuple = ()
-
-
 def default_jobs() -> int:
     """How many processes validation uses by default: one per core this process may run on."""
     import os
@@ -234,18 +230,8 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _can_fork() -> bool:
-    import multiprocessing
-    import sys
-
-    # Forking a process that runs Saxon's native threads is not safe; validation normally runs before it.
-    return "fork" in multiprocessing.get_all_start_methods() and "saxonche" not in sys.modules
-
-
-def _check_share(share: tuple[int, int]) -> list:
-    """In a worker: check every ``step``-th of the shared files from ``first``; (entry or error) per file."""
-    first, step = share
-    sch, items = _shared_work
+def _check_share(sch, items: list, first: int, step: int) -> list:
+    """Check every ``step``-th of ``items`` from ``first``: the entry (or EditioError) of each, without trees."""
     out = []
     for f, (data, digest) in items[first::step]:
         try:
@@ -261,28 +247,33 @@ def _check_files(sch, todo: dict[Path, tuple[bytes, str]], jobs: int | None, tre
     The tree is kept only for entries with volatile facts, or for all with
     ``trees`` (a thousand parsed chapters would not fit in memory at once).
     With more than one job and enough files, the work is shared with forked
-    worker processes (the parent takes a share too). Their entries travel
+    processes (:mod:`editio.background`; the parent takes a share too, and
+    takes over the share of a process that fails). Their entries travel
     back pickled, without trees (tree is then None). The entries are the same
     either way, and so is the report.
     """
-    global _shared_work
+    from . import background
 
     jobs = default_jobs() if jobs is None else jobs
     items = list(todo.items())
     jobs = min(jobs, len(items) // (PARALLEL_FROM // 2) or 1)
-    if jobs > 1 and len(items) >= PARALLEL_FROM and _can_fork():
-        import multiprocessing
+    if jobs > 1 and len(items) >= PARALLEL_FROM and background.can_fork():
+        import gc
 
         from .rngcheck import _compiled_schema
 
         _compiled_schema()  # compiled once, before the fork, for every worker
-        _shared_work = (sch, items)
+        gc.freeze()  # the children then do not copy every page the collector would touch
         try:
-            with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
-                theirs = pool.map_async(_check_share, [(i, jobs) for i in range(1, jobs)])
-                shares = [_check_share((0, jobs))] + theirs.get()
+            workers = [background.start(_check_share, sch, items, i, jobs) for i in range(1, jobs)]
         finally:
-            _shared_work = ()
+            gc.unfreeze()
+        shares = [_check_share(sch, items, 0, jobs)]
+        for i, worker in enumerate(workers, start=1):
+            try:
+                shares.append(worker.result() if worker is not None else _check_share(sch, items, i, jobs))
+            except background.Failed:
+                shares.append(_check_share(sch, items, i, jobs))
         made: dict = dict.fromkeys(todo)  # in the order of todo
         for first, share in enumerate(shares):
             for (f, _), result in zip(items[first::jobs], share):
@@ -296,6 +287,48 @@ def _check_files(sch, todo: dict[Path, tuple[bytes, str]], jobs: int | None, tre
         except EditioError as exc:
             made[f] = (exc, None)
     return made
+
+
+def _findings_share(sch, facts, names: dict, trees, previous, record, same: bool, first: int, step: int):
+    """The Schematron findings of every ``step``-th reported file from ``first`` and, if recording, what to
+    record for them: None where the previous findings still hold (the parent has those already)."""
+    share = dict(list(names.items())[first::step])
+    mine = {} if record is not None else None
+    found = sch.findings(facts, share, trees, previous, mine, same_edition=same)
+    if mine is not None:
+        mine = {k: (None if previous.get(k) is v else v) for k, v in mine.items()}
+    return found, mine
+
+
+def _findings(sch, facts, names: dict, trees, previous, record, same: bool, jobs: int | None) -> list:
+    """``sch.findings`` for the reported files, shared among forked processes as :func:`_check_files` does.
+    Fills ``record`` exactly as one call would (reused findings stay the very objects of ``previous``)."""
+    from . import background
+
+    jobs = default_jobs() if jobs is None else jobs
+    jobs = min(jobs, len(names) // (PARALLEL_FROM // 2) or 1)
+    if jobs < 2 or len(names) < PARALLEL_FROM or not background.can_fork():
+        return sch.findings(facts, names, trees, previous, record, same_edition=same)
+    import gc
+
+    args = (sch, facts, names, trees, previous, record, same)
+    gc.freeze()
+    try:
+        workers = [background.start(_findings_share, *args, i, jobs) for i in range(1, jobs)]
+    finally:
+        gc.unfreeze()
+    results = [_findings_share(*args, 0, jobs)]
+    for i, worker in enumerate(workers, start=1):
+        try:
+            results.append(worker.result() if worker is not None else _findings_share(*args, i, jobs))
+        except background.Failed:
+            results.append(_findings_share(*args, i, jobs))
+    found = []
+    for share, mine in results:
+        found.extend(share)
+        if record is not None:
+            record.update({k: previous[k] if v is None else v for k, v in mine.items()})
+    return found
 
 
 def validate(paths: list[str | Path] | None = None, *, coverage: bool = False,
@@ -400,7 +433,7 @@ def validate(paths: list[str | Path] | None = None, *, coverage: bool = False,
         previous = {k: e.findings for k, e in entries.items() if k in names and e.findings is not None}
         record: dict[str, tuple[list, list]] | None = {} if cache is not None else None
         same = cache is not None and cache._same_edition(entries)
-        report.diagnostics.extend(sch.findings(facts, names, trees, previous, record, same_edition=same))
+        report.diagnostics.extend(_findings(sch, facts, names, trees, previous, record, same, jobs))
         if coverage:
             from .coverage import check_coverage
 
