@@ -455,6 +455,29 @@ def test_edition_pages_are_made_again_when_a_mention_changes(edition):
     assert b"sailed to" in (edition / "site" / "persons.html").read_bytes()
 
 
+def test_the_edition_run_is_kept_while_only_parts_change(edition, monkeypatch):
+    """An edit next to a name changes that chapter's backlink snippets (its parts), not its summary: the pages
+    are spliced again from the kept edition run, and equal a fresh build's; a new dated mention makes it again."""
+    from editio import html
+
+    build(edition)
+    runs = []
+    made = html.edition_run_pages
+    monkeypatch.setattr(html, "edition_run_pages", lambda *a, **k: runs.append(1) or made(*a, **k))
+    edit(edition / "tei" / "ch-0002.xml", "travelled to", "sailed to")
+    result = build(edition)
+    assert "edition pages" in result.rebuilt_parts and runs == []
+    assert b"sailed to" in (edition / "site" / "persons.html").read_bytes()
+    build(edition, out=edition / "fresh", force=True)
+    assert runs == [1] and snapshot(edition / "site") == snapshot(edition / "fresh")
+
+    edit(edition / "tei" / "ch-0002.xml", "sailed to", 'sailed on <date when="1936-09-02">2 September</date> to')
+    build(edition)
+    assert runs == [1, 1] and b"1936-09-02" in (edition / "site" / "timeline.html").read_bytes()
+    build(edition, out=edition / "fresh", force=True)
+    assert snapshot(edition / "site") == snapshot(edition / "fresh")
+
+
 def _chapters_for_titles() -> list[Path]:
     found = sorted((REPO / "tests" / "fixtures" / "valid").rglob("*.xml")) + [REPO / "tei" / "secret-history-59.xml"]
     return [p for p in found if p.name != "register.xml" and b"<body" in p.read_bytes()]

@@ -62,6 +62,8 @@ STATE_DIR = ".editio"
 MANIFEST = f"{STATE_DIR}/manifest.json"
 EXTRACTS = f"{STATE_DIR}/extracts"
 PARTS = f"{STATE_DIR}/parts"
+#: The edition-wide pages as the edition run made them, before the chapters' parts were spliced in.
+EDITION_RUN = f"{STATE_DIR}/edition-run.json"
 #: Test hook: seconds to sleep at every stage and after every chapter, so a
 #: test can kill a build at a chosen moment.
 DELAY_ENV = "EDITIO_BUILD_DELAY"
@@ -928,6 +930,20 @@ class _Previous:
             stage.link(rel, src, digest)
         return wanted, warnings
 
+    def edition_run(self, key: str) -> tuple[dict[str, bytes], list[Diagnostic]] | None:
+        """The previous build's edition run (pages before splicing, and its warnings) if made with ``key``."""
+        data = self.read(EDITION_RUN)
+        try:
+            kept = json.loads(data) if data is not None else None
+            if not isinstance(kept, dict) or kept.get("key") != key or not isinstance(kept.get("pages"), dict):
+                return None
+            warnings = _warnings_of(kept)
+            if warnings is None:
+                return None
+            return {k: v.encode("utf-8") for k, v in kept["pages"].items()}, warnings
+        except (ValueError, AttributeError, TypeError):
+            return None
+
     def read(self, rel: str) -> bytes | None:
         """The bytes of ``rel`` in the previous output, if it is there with its recorded hash."""
         digest = self.files.get(rel)
@@ -973,6 +989,44 @@ def _pages_key(manifest: dict, chapters: list[Source], register: Source | None, 
                       *(f"{rel}={hash_bytes(data)}" for rel, data in sorted((extra or {}).items())), *made)
 
 
+def _run_key(manifest: dict, chapters: list[Source], register: Source | None, ctx,
+             extra: dict[str, bytes] | None) -> str:
+    """What the edition run (html.edition_run_pages) is made from: the chapters' summaries (not their parts),
+    the first chapter's header, the register, the site context and which extra pages exist."""
+    summaries = []
+    for s in chapters:
+        files = ((manifest["chapters"].get(s.name, {}).get("page") or {}).get("files") or {})
+        summaries.append(f"{s.name}={files.get(parts_paths(s.name)[0], '')}")
+    first = f"{chapters[0].name}={chapters[0].digest}" if chapters else ""
+    return hash_bytes(tool_fingerprint(), manifest["settings"]["fingerprint"], _ctx_fingerprint(ctx), first,
+                      f"{register.path}={register.digest}" if register else "", *sorted(extra or {}), *summaries)
+
+
+def _edition_pages(stage: Stage, chapters: list[Source], register: Source | None, ctx, extra, run_key: str,
+                   previous: _Previous, warnings: list[Diagnostic]) -> tuple[dict[str, bytes], bytes]:
+    """The edition-wide pages (assets, extra pages and the spliced pages of the edition run) and what to keep
+    of the edition run for the next build. The run is taken from the previous build when its key is unchanged:
+    an edit next to a name changes that chapter's parts (snippets), rarely its summary."""
+    html = _html_module()
+    ordered = html.in_reading_order([tuple((stage.dir / rel).read_bytes() for rel in parts_paths(s.name))
+                                     for s in chapters])
+    run = previous.edition_run(run_key)
+    if run is None:
+        run_warnings: list[Diagnostic] = []
+        header = html.edition_header(chapters[0].path) if chapters else None
+        run_pages = html.edition_run_pages(register.path if register else None, [summary for summary, _ in ordered],
+                                           ctx, header, extra_pages=extra, diagnostics=run_warnings)
+    else:
+        run_pages, run_warnings = run
+    warnings.extend(run_warnings)
+    kept = json.dumps({"key": run_key, "pages": {k: v.decode("utf-8") for k, v in run_pages.items()},
+                       "warnings": _warning_dicts(run_warnings)}, sort_keys=True, ensure_ascii=False)
+    pages = dict(html.static_assets())
+    pages.update(html.splice_parts(run_pages, [parts for _, parts in ordered]))
+    pages.update(extra or {})
+    return pages, kept.encode("utf-8")
+
+
 def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Source | None, ctx,
               result: BuildResult, previous: _Previous) -> dict:
     """Add what the whole edition shares (TEI copies, edition-wide pages, assets); return the site's manifest."""
@@ -994,16 +1048,16 @@ def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Sou
         if reused is not None:
             pages_files, old_warnings = reused
             files.update(pages_files)
+            run_digest = previous.files.get(EDITION_RUN)
+            if isinstance(run_digest, str) and previous.take(stage, EDITION_RUN, run_digest):
+                files[EDITION_RUN] = run_digest  # kept for a later build whose parts change
             warnings.extend(old_warnings)
             edition["pages"] = sorted(pages_files)
             result.reused_parts.append("edition pages")
         else:
-            html = _html_module()
-            parts = [tuple((stage.dir / rel).read_bytes() for rel in parts_paths(s.name)) for s in chapters]
-            pages = dict(html.static_assets())
-            header = html.edition_header(chapters[0].path) if chapters else None
-            pages.update(html.pages_from_parts(register.path if register else None, parts, ctx, header,
-                                               extra_pages=extra, diagnostics=warnings))
+            pages, kept = _edition_pages(stage, chapters, register, ctx, extra,
+                                         _run_key(manifest, chapters, register, ctx, extra), previous, warnings)
+            files[EDITION_RUN] = stage.write(EDITION_RUN, kept)
             taken = {rel for entry in manifest["chapters"].values() for unit in entry.values()
                      for rel in unit["files"]}
             for rel, data in sorted(pages.items()):

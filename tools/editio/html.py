@@ -438,19 +438,36 @@ def pages_from_parts(register: Path | None, chapters: list[tuple[bytes, bytes]],
     chapter's ``header`` (:func:`edition_header`: the title and About pages are made from it).
 
     Chapters may come in any order: they are sorted by their order key. The
-    edition run makes the pages from the summaries; each chapter's parts are
-    then spliced in, so the cost of the run does not grow with the text of the
-    chapters. ``extra_pages`` (e.g. ``guidelines.html`` made elsewhere) are
-    added as they are; without one, a short guidelines page points to About.
+    edition run makes the pages from the summaries (:func:`edition_run_pages`);
+    each chapter's parts are then spliced in (:func:`splice_parts`), so the
+    cost of the run does not grow with the text of the chapters.
+    ``extra_pages`` (e.g. ``guidelines.html`` made elsewhere) are added as
+    they are; without one, a short guidelines page points to About.
     """
-    roots = [(etree.fromstring(summary), parts) for summary, parts in chapters]  # made by Saxon, not a user's file
-    roots.sort(key=lambda x: _reading_order(x[0]))
+    ordered = in_reading_order(chapters)
+    pages = edition_run_pages(register, [summary for summary, _ in ordered], ctx, header, extra_pages, diagnostics)
+    return dict(sorted({**splice_parts(pages, [parts for _, parts in ordered]), **(extra_pages or {})}.items()))
+
+
+def in_reading_order(chapters: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Chapters' (summary, parts) sorted by their summaries' order keys."""
+    keyed = [(_reading_order(etree.fromstring(summary)), summary, parts) for summary, parts in chapters]  # Saxon's
+    keyed.sort(key=lambda x: x[0])
+    return [(summary, parts) for _, summary, parts in keyed]
+
+
+def edition_run_pages(register: Path | None, summaries: list[bytes], ctx: SiteContext,
+                      header: etree._Element | None = None, extra_pages: dict[str, bytes] | None = None,
+                      diagnostics: list[Diagnostic] | None = None) -> dict[str, bytes]:
+    """The edition-wide pages as the edition run makes them from the chapters' summaries (in reading order),
+    before :func:`splice_parts` fills their splice points. They depend on the summaries, the register, the
+    site context, the header and which of ``extra_pages`` exist, so a build can keep them while only some
+    chapter's parts change (``extra_pages`` themselves are not included)."""
     wrapper = etree.Element(f"{{{EXTRACT_NS}}}edition", nsmap={"x": EXTRACT_NS})
     if header is not None:
         wrapper.append(header)
-    wrapper.extend(root for root, _ in roots)
-    pages = _edition_run(register, ctx, extra_pages, diagnostics, xml_text=etree.tostring(wrapper, encoding="unicode"))
-    return splice_parts(pages, [parts for _, parts in roots])
+    wrapper.extend(etree.fromstring(summary) for summary in summaries)
+    return _edition_run(register, ctx, extra_pages, diagnostics, xml_text=etree.tostring(wrapper, encoding="unicode"))
 
 
 def _reading_order(extract: etree._Element) -> tuple:
@@ -466,14 +483,12 @@ def _edition_run(register, ctx: SiteContext, extra_pages, diagnostics, xml_text:
              results_dir=folder,
              params=_params(register, ctx, **{"extra-pages": pages_wanted, "notes-in-full": NOTES_IN_FULL}))
         pages = {path.name: path.read_bytes() for path in Path(folder).iterdir() if path.is_file()}
-    pages.update(extra_pages or {})
     return dict(sorted(pages.items()))
 
 
 # The splice points and parts are processing instructions, which Saxon's HTML serializer writes as
 # `<?name value>`; every value starts with "&". Text from the TEI can never look like one: the serializer
 # writes "<" in text as "&lt;", and "&" in text and in attribute values as "&amp;".
-_PART = re.compile(rb"<\?editio-part &([^>]*)>")
 _SPLICE = re.compile(rb"<\?editio-splice &([^>]*)>")
 _ROW = re.compile(rb"<\?editio-row &([^>]*)>")
 
@@ -481,13 +496,13 @@ _ROW = re.compile(rb"<\?editio-row &([^>]*)>")
 def _parts_of(blob: bytes) -> dict[bytes, list[bytes]]:
     """A chapter's parts by where they go (``b"backlinks yezhov"``, ``b"timeline"`` ...), in the order made."""
     found: dict[bytes, list[bytes]] = {}
-    pieces = _PART.split(blob)
-    for i in range(1, len(pieces), 2):
-        name = pieces[i]
+    # bytes.split and partition, not a regular expression: twice as fast on a thousand chapters' parts
+    for piece in blob.split(b"<?editio-part &")[1:]:
+        name, _, html = piece.partition(b">")  # a marker's value never holds ">" (see above)
         if name.startswith(b"timeline "):  # keep the row's key with it: rows are merged by key
-            found.setdefault(b"timeline", []).append(name[9:] + b"\0" + pieces[i + 1])
+            found.setdefault(b"timeline", []).append(name[9:] + b"\0" + html)
         else:
-            found.setdefault(name, []).append(pieces[i + 1])
+            found.setdefault(name, []).append(html)
     return found
 
 
