@@ -43,7 +43,6 @@ import os
 import re
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -470,6 +469,7 @@ class _Runner:
     def _pool(self):
         if self.pool is None:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor  # not at import: 40 ms of every build's start
 
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=_worker_init)
@@ -489,6 +489,8 @@ class _Runner:
         if self.jobs > 1 and (len(jobs) >= MIN_PARALLEL or self.pool is not None):
             size = max(1, min(20, len(jobs) // (self.jobs * 4)))
             futures = [self._pool().submit(render_batch, jobs[i:i + size]) for i in range(0, len(jobs), size)]
+            from concurrent.futures import as_completed
+
             for f in as_completed(futures):
                 yield from f.result()
         else:
@@ -930,17 +932,19 @@ class _Previous:
             stage.link(rel, src, digest)
         return wanted, warnings
 
-    def edition_run(self, key: str) -> tuple[dict[str, bytes], list[Diagnostic]] | None:
-        """The previous build's edition run (pages before splicing, and its warnings) if made with ``key``."""
+    def edition_run(self, key: str) -> tuple[dict[str, bytes], list[Diagnostic], list[str]] | None:
+        """The previous build's edition run if made with ``key``: its pages before splicing, its warnings and
+        the chapters in reading order."""
         data = self.read(EDITION_RUN)
         try:
             kept = json.loads(data) if data is not None else None
-            if not isinstance(kept, dict) or kept.get("key") != key or not isinstance(kept.get("pages"), dict):
+            if not isinstance(kept, dict) or kept.get("key") != key or not isinstance(kept.get("pages"), dict) \
+                    or not isinstance(kept.get("order"), list) or not all(isinstance(n, str) for n in kept["order"]):
                 return None
             warnings = _warnings_of(kept)
             if warnings is None:
                 return None
-            return {k: v.encode("utf-8") for k, v in kept["pages"].items()}, warnings
+            return {k: v.encode("utf-8") for k, v in kept["pages"].items()}, warnings, kept["order"]
         except (ValueError, AttributeError, TypeError):
             return None
 
@@ -1008,21 +1012,23 @@ def _edition_pages(stage: Stage, chapters: list[Source], register: Source | None
     of the edition run for the next build. The run is taken from the previous build when its key is unchanged:
     an edit next to a name changes that chapter's parts (snippets), rarely its summary."""
     html = _html_module()
-    ordered = html.in_reading_order([tuple((stage.dir / rel).read_bytes() for rel in parts_paths(s.name))
-                                     for s in chapters])
     run = previous.edition_run(run_key)
-    if run is None:
-        run_warnings: list[Diagnostic] = []
-        header = html.edition_header(chapters[0].path) if chapters else None
-        run_pages = html.edition_run_pages(register.path if register else None, [summary for summary, _ in ordered],
-                                           ctx, header, extra_pages=extra, diagnostics=run_warnings)
+    if run is not None and sorted(run[2]) == sorted(s.name for s in chapters):
+        run_pages, run_warnings, order = run  # the order came from the same summaries: no need to read them
+        parts = [(stage.dir / parts_paths(name)[1]).read_bytes() for name in order]
     else:
-        run_pages, run_warnings = run
+        ordered = html.in_reading_order([(*((stage.dir / rel).read_bytes() for rel in parts_paths(s.name)), s.name)
+                                         for s in chapters])
+        run_warnings = []
+        header = html.edition_header(chapters[0].path) if chapters else None
+        run_pages = html.edition_run_pages(register.path if register else None, [summary for summary, _, _ in ordered],
+                                           ctx, header, extra_pages=extra, diagnostics=run_warnings)
+        parts, order = [p for _, p, _ in ordered], [name for _, _, name in ordered]
     warnings.extend(run_warnings)
-    kept = json.dumps({"key": run_key, "pages": {k: v.decode("utf-8") for k, v in run_pages.items()},
+    kept = json.dumps({"key": run_key, "order": order, "pages": {k: v.decode("utf-8") for k, v in run_pages.items()},
                        "warnings": _warning_dicts(run_warnings)}, sort_keys=True, ensure_ascii=False)
     pages = dict(html.static_assets())
-    pages.update(html.splice_parts(run_pages, [parts for _, parts in ordered]))
+    pages.update(html.splice_parts(run_pages, parts))
     pages.update(extra or {})
     return pages, kept.encode("utf-8")
 

@@ -449,11 +449,11 @@ def pages_from_parts(register: Path | None, chapters: list[tuple[bytes, bytes]],
     return dict(sorted({**splice_parts(pages, [parts for _, parts in ordered]), **(extra_pages or {})}.items()))
 
 
-def in_reading_order(chapters: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """Chapters' (summary, parts) sorted by their summaries' order keys."""
-    keyed = [(_reading_order(etree.fromstring(summary)), summary, parts) for summary, parts in chapters]  # Saxon's
-    keyed.sort(key=lambda x: x[0])
-    return [(summary, parts) for _, summary, parts in keyed]
+def in_reading_order(chapters: list[tuple]) -> list[tuple]:
+    """Chapters' (summary, parts, ...) sorted by their summaries' order keys."""
+    keyed = [(_reading_order(etree.fromstring(chapter[0])), i) for i, chapter in enumerate(chapters)]  # Saxon's
+    keyed.sort()
+    return [chapters[i] for _, i in keyed]
 
 
 def edition_run_pages(register: Path | None, summaries: list[bytes], ctx: SiteContext,
