@@ -460,20 +460,37 @@ def test_the_edition_run_is_kept_while_only_parts_change(edition, monkeypatch):
     are spliced again from the kept edition run, and equal a fresh build's; a new dated mention makes it again."""
     from editio import html
 
+    # a paragraph with a name and no date: an edit there leaves the timeline as it was
+    edit(edition / "tei" / "ch-0002.xml", "</p>\n      </div>",
+         '</p>\n        <p xml:id="ch-0002-later">Much later, far from all of it, the historian '
+         '<persName ref="register.xml#jones">Jones</persName> wrote his memoirs.</p>\n      </div>')
     build(edition)
-    runs = []
-    made = html.edition_run_pages
+    runs, resplices = [], []
+    made, spliced_again = html.edition_run_pages, html.resplice
     monkeypatch.setattr(html, "edition_run_pages", lambda *a, **k: runs.append(1) or made(*a, **k))
-    edit(edition / "tei" / "ch-0002.xml", "travelled to", "sailed to")
+    monkeypatch.setattr(html, "resplice", lambda *a: resplices.append(spliced_again(*a)) or resplices[-1])
+    notes = (edition / "site" / "notes.html").stat().st_ino
+    edit(edition / "tei" / "ch-0002.xml", "the historian", "the old historian")
     result = build(edition)
     assert "edition pages" in result.rebuilt_parts and runs == []
-    assert b"sailed to" in (edition / "site" / "persons.html").read_bytes()
+    # only the pages that show the changed snippets were spliced again, from their previous bytes
+    assert len(resplices) == 1 and resplices[0] is not None
+    assert {page for page, data in resplices[0][0].items() if data is not None} == {"persons.html"}
+    assert (edition / "site" / "notes.html").stat().st_ino == notes  # linked, not written again
+    assert b"the old historian" in (edition / "site" / "persons.html").read_bytes()
     build(edition, out=edition / "fresh", force=True)
     assert runs == [1] and snapshot(edition / "site") == snapshot(edition / "fresh")
 
+    # next to a date: the timeline's rows change, and everything is spliced again
+    edit(edition / "tei" / "ch-0002.xml", "travelled to", "sailed to")
+    build(edition)
+    assert runs == [1] and resplices[-1] is None
+    build(edition, out=edition / "fresh", force=True)
+    assert snapshot(edition / "site") == snapshot(edition / "fresh")
+
     edit(edition / "tei" / "ch-0002.xml", "sailed to", 'sailed on <date when="1936-09-02">2 September</date> to')
     build(edition)
-    assert runs == [1, 1] and b"1936-09-02" in (edition / "site" / "timeline.html").read_bytes()
+    assert runs == [1, 1, 1] and b"1936-09-02" in (edition / "site" / "timeline.html").read_bytes()
     build(edition, out=edition / "fresh", force=True)
     assert snapshot(edition / "site") == snapshot(edition / "fresh")
 

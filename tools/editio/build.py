@@ -942,6 +942,23 @@ class _Previous:
         self.guidelines_key = edition.get("guidelines_key")
         self.pages_key, self.page_files = edition.get("pages_key"), edition.get("pages")
         self.page_warnings = edition.get("page_warnings")
+        self.chapters = previous.get("chapters") if isinstance(previous, dict) else None
+        self.chapters = self.chapters if isinstance(self.chapters, dict) else {}
+
+    def chapter_file(self, name: str, unit: str, rel: str) -> str | None:
+        """The hash the previous manifest records for a file of a chapter's unit (None if none)."""
+        entry = self.chapters.get(name)
+        found = _old_unit(self.chapters, name, unit) if isinstance(entry, dict) else None
+        files = found.get("files") if found else None
+        digest = files.get(rel) if isinstance(files, dict) else None
+        return digest if isinstance(digest, str) else None
+
+    def read_file(self, rel: str, digest: str) -> bytes | None:
+        """The bytes of ``rel`` in the previous output if it is there with this hash."""
+        if self.old_dir is None or _verified(self.old_dir, {rel: digest}) is None:
+            return None
+        data = (self.old_dir / rel).read_bytes()
+        return data if hash_bytes(data) == digest else None
 
     def take(self, stage: Stage, rel: str, digest: str) -> bool:
         """Link ``rel`` from the previous output if it is there with this hash."""
@@ -963,9 +980,9 @@ class _Previous:
             stage.link(rel, src, digest)
         return wanted, warnings
 
-    def edition_run(self, key: str) -> tuple[dict[str, bytes], list[Diagnostic], list[str]] | None:
-        """The previous build's edition run if made with ``key``: its pages before splicing, its warnings and
-        the chapters in reading order."""
+    def edition_run(self, key: str) -> tuple[dict[str, bytes], list[Diagnostic], list[str], dict | None] | None:
+        """The previous build's edition run if made with ``key``: its pages before splicing, its warnings,
+        the chapters in reading order and the layout of the spliced pages (see html.splice_with_layout)."""
         data = self.read(EDITION_RUN)
         try:
             kept = json.loads(data) if data is not None else None
@@ -975,7 +992,8 @@ class _Previous:
             warnings = _warnings_of(kept)
             if warnings is None:
                 return None
-            return {k: v.encode("utf-8") for k, v in kept["pages"].items()}, warnings, kept["order"]
+            layouts = kept.get("layouts") if isinstance(kept.get("layouts"), dict) else None
+            return {k: v.encode("utf-8") for k, v in kept["pages"].items()}, warnings, kept["order"], layouts
         except (ValueError, AttributeError, TypeError):
             return None
 
@@ -1038,15 +1056,29 @@ def _run_key(manifest: dict, chapters: list[Source], register: Source | None, ct
 
 
 def _edition_pages(stage: Stage, chapters: list[Source], register: Source | None, ctx, extra, run_key: str,
-                   previous: _Previous, warnings: list[Diagnostic]) -> tuple[dict[str, bytes], bytes]:
-    """The edition-wide pages (assets, extra pages and the spliced pages of the edition run) and what to keep
-    of the edition run for the next build. The run is taken from the previous build when its key is unchanged:
-    an edit next to a name changes that chapter's parts (snippets), rarely its summary."""
+                   manifest: dict, previous: _Previous, warnings: list[Diagnostic]
+                   ) -> tuple[dict[str, bytes], dict[str, str], bytes]:
+    """The edition-wide pages: (pages to write, pages taken unchanged from the previous output {rel: hash},
+    what to keep of the edition run for the next build).
+
+    The run is taken from the previous build when its key is unchanged: an
+    edit next to a name changes that chapter's parts (snippets), rarely its
+    summary. Then, if the timeline stays as it was, only the pages that show
+    the changed parts are spliced again, from their previous bytes and
+    layout; the other chapters' parts are not even read.
+    """
     html = _html_module()
     run = previous.edition_run(run_key)
+    taken: dict[str, str] = {}
     if run is not None and sorted(run[2]) == sorted(s.name for s in chapters):
-        run_pages, run_warnings, order = run  # the order came from the same summaries: no need to read them
-        parts = [(stage.dir / parts_paths(name)[1]).read_bytes() for name in order]
+        run_pages, run_warnings, order, layouts = run  # the order came from the same summaries
+        spliced = _resplice(stage, order, layouts, manifest, previous, taken) if layouts is not None else None
+        if spliced is None:
+            spliced, layouts = html.splice_with_layout(
+                run_pages, [(stage.dir / parts_paths(name)[1]).read_bytes() for name in order])
+            taken.clear()
+        else:
+            spliced, layouts = {**{k: v for k, v in run_pages.items() if k not in layouts}, **spliced[0]}, spliced[1]
     else:
         ordered = html.in_reading_order([(*((stage.dir / rel).read_bytes() for rel in parts_paths(s.name)), s.name)
                                          for s in chapters])
@@ -1054,14 +1086,53 @@ def _edition_pages(stage: Stage, chapters: list[Source], register: Source | None
         header = html.edition_header(chapters[0].path) if chapters else None
         run_pages = html.edition_run_pages(register.path if register else None, [summary for summary, _, _ in ordered],
                                            ctx, header, extra_pages=extra, diagnostics=run_warnings)
-        parts, order = [p for _, p, _ in ordered], [name for _, _, name in ordered]
+        order = [name for _, _, name in ordered]
+        spliced, layouts = html.splice_with_layout(run_pages, [p for _, p, _ in ordered])
     warnings.extend(run_warnings)
     kept = json.dumps({"key": run_key, "order": order, "pages": {k: v.decode("utf-8") for k, v in run_pages.items()},
-                       "warnings": _warning_dicts(run_warnings)}, sort_keys=True, ensure_ascii=False)
+                       "layouts": layouts, "warnings": _warning_dicts(run_warnings)},
+                      sort_keys=True, ensure_ascii=False)
     pages = dict(html.static_assets())
-    pages.update(html.splice_parts(run_pages, parts))
+    pages.update((k, v) for k, v in spliced.items() if v is not None and k not in taken)
     pages.update(extra or {})
-    return pages, kept.encode("utf-8")
+    return pages, taken, kept.encode("utf-8")
+
+
+def _resplice(stage: Stage, order: list[str], layouts: dict, manifest: dict, previous: _Previous,
+              taken: dict[str, str]) -> tuple[dict, dict] | None:
+    """The spliced pages from the previous ones where only some chapters' parts changed (html.resplice), with
+    the pages that did not change linked into ``taken``; None where that does not apply (splice again)."""
+    html = _html_module()
+    changed = {}
+    for i, name in enumerate(order):
+        rel = parts_paths(name)[1]
+        new = ((manifest["chapters"].get(name, {}).get("page") or {}).get("files") or {}).get(rel)
+        old = previous.chapter_file(name, "page", rel)
+        if new is None:
+            return None
+        if old != new:
+            old_data = previous.read_file(rel, old) if old is not None else None
+            if old_data is None:
+                return None
+            changed[i] = (old_data, (stage.dir / rel).read_bytes())
+    if not isinstance(layouts, dict) or len(changed) > max(1, len(order) // 4):
+        return None  # many changed chapters: splicing everything again is as cheap
+    try:
+        pages = html.changed_pages(layouts, changed)
+        old_pages = {}
+        for page in layouts:
+            digest = previous.files.get(page)
+            if page in pages:
+                old_pages[page] = previous.read(page)
+                if old_pages[page] is None:
+                    return None
+            elif isinstance(digest, str) and previous.take(stage, page, digest):
+                taken[page] = digest
+            else:
+                return None
+        return html.resplice(old_pages, layouts, changed)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None  # a kept layout that does not fit: splice again
 
 
 def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Source | None, ctx,
@@ -1092,17 +1163,19 @@ def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Sou
             edition["pages"] = sorted(pages_files)
             result.reused_parts.append("edition pages")
         else:
-            pages, kept = _edition_pages(stage, chapters, register, ctx, extra,
-                                         _run_key(manifest, chapters, register, ctx, extra), previous, warnings)
+            pages, unchanged, kept = _edition_pages(stage, chapters, register, ctx, extra,
+                                                    _run_key(manifest, chapters, register, ctx, extra), manifest,
+                                                    previous, warnings)
             files[EDITION_RUN] = stage.write(EDITION_RUN, kept)
             taken = {rel for entry in manifest["chapters"].values() for unit in entry.values()
                      for rel in unit["files"]}
             for rel, data in sorted(pages.items()):
-                if rel in files or rel in taken or rel.startswith(STATE_DIR):
+                if rel in files or rel in taken or rel in unchanged or rel.startswith(STATE_DIR):
                     raise EditioError(Diagnostic(rel, 0, 0, ERROR, "two parts of the build write the same file",
                                                  "build.clash", "this is a bug in editio"))
                 files[rel] = stage.write(rel, data)
-            edition["pages"] = sorted(pages)
+            files.update(unchanged)
+            edition["pages"] = sorted([*pages, *unchanged])
             result.rebuilt_parts.append("edition pages")
     result.warnings.extend(warnings)
     if ctx is not None:

@@ -515,10 +515,14 @@ def _parts_of(blob: bytes) -> dict[bytes, list]:
 
 def splice_parts(pages: dict[str, bytes], parts: list[bytes]) -> dict[str, bytes]:
     """Fill every editio-splice point of ``pages`` with the chapters' parts, in the order of ``parts``."""
-    chapters = [_parts_of(blob) for blob in parts]
+    return splice_with_layout(pages, parts)[0]
 
-    def joined(name: bytes) -> bytes:
-        return b"".join(piece for found in chapters for piece in found.get(name, ()))
+
+def splice_with_layout(pages: dict[str, bytes], parts: list[bytes]) -> tuple[dict[str, bytes], dict[str, dict]]:
+    """:func:`splice_parts`, and the layout of each spliced page for :func:`resplice`: ``{"timeline": bool,
+    "pieces": [...]}``, a piece being the length of bytes taken as they are, or ``[name, {chapter: length}]``
+    for a splice point filled from the chapters (chapter: its index in ``parts``, as a string)."""
+    chapters = [_parts_of(blob) for blob in parts]
 
     def timeline(before: bytes) -> tuple[bytes, bytes]:
         """The merged rows: register events (written before the splice point, each after its key) and the
@@ -534,23 +538,102 @@ def splice_parts(pages: dict[str, bytes], parts: list[bytes]) -> dict[str, bytes
         rows.sort(key=lambda r: r[:3])
         return head, b"".join(r[3] for r in rows)
 
-    out = {}
+    out, layouts = {}, {}
     for name, data in pages.items():
         if not name.endswith(".html") or b"<?editio-splice &" not in data:
             out[name] = data
             continue
         pieces = _SPLICE.split(data)
-        result = [pieces[0]]
+        result: list = [pieces[0]]
+        layout: list = [len(pieces[0])]
+        has_timeline = False
         for i in range(1, len(pieces), 2):
             what = pieces[i]
             if what == b"timeline":
                 head, rows = timeline(result.pop())
+                layout.pop()
                 result += [head, rows]
+                layout += [len(head), len(rows)]
+                has_timeline = True
             else:
-                result.append(joined(what))
+                lengths = {}
+                for c, found in enumerate(chapters):
+                    for piece in found.get(what, ()):
+                        result.append(piece)
+                        lengths[str(c)] = lengths.get(str(c), 0) + len(piece)
+                layout.append([what.decode("utf-8"), lengths])
             result.append(pieces[i + 1])
+            layout.append(len(pieces[i + 1]))
         out[name] = b"".join(result)
-    return out
+        layouts[name] = {"timeline": has_timeline, "pieces": layout}
+    return out, layouts
+
+
+def resplice(old_pages: dict[str, bytes], layouts: dict[str, dict], changed: dict[int, tuple[bytes, bytes]]
+             ) -> tuple[dict[str, bytes | None], dict[str, dict]] | None:
+    """The spliced pages again after some chapters' parts changed, from the pages spliced before (and their
+    layouts, :func:`splice_with_layout`), without the other chapters' parts.
+
+    ``changed`` maps a chapter's index to its (old, new) parts. A page none of
+    whose splice points changed maps to None (it is as it was). ``old_pages``
+    need only hold the pages that changed: call :func:`changed_pages` first.
+    None if the timeline changed (its rows are merged by key: splice again).
+    """
+    found = {c: (_parts_of(old), _parts_of(new)) for c, (old, new) in changed.items()}
+    if any(list(map(_row, old.get(b"timeline", ()))) != list(map(_row, new.get(b"timeline", ())))
+           for old, new in found.values()):
+        return None
+    out: dict[str, bytes | None] = {}
+    new_layouts = {}
+    for name, layout in layouts.items():
+        if old_pages.get(name) is None:
+            out[name], new_layouts[name] = None, layout
+            continue
+        old, pos, result, pieces = old_pages[name], 0, [], []
+        for piece in layout["pieces"]:
+            if isinstance(piece, int):
+                result.append(old[pos:pos + piece])
+                pos += piece
+                pieces.append(piece)
+                continue
+            what, lengths = piece
+            key = what.encode("utf-8")
+            lengths = dict(lengths)
+            for c in sorted({int(i) for i in lengths} | set(found), key=int):
+                size = lengths.get(str(c), 0)
+                if c in found:
+                    fresh = found[c][1].get(key, ())
+                    result.extend(fresh)
+                    size_now = sum(len(p) for p in fresh)
+                    if size_now:
+                        lengths[str(c)] = size_now
+                    else:
+                        lengths.pop(str(c), None)
+                else:
+                    result.append(old[pos:pos + size])
+                pos += size
+            pieces.append([what, dict(sorted(lengths.items(), key=lambda kv: int(kv[0])))])
+        out[name] = b"".join(result)
+        new_layouts[name] = {"timeline": layout["timeline"], "pieces": pieces}
+    return out, new_layouts
+
+
+def changed_pages(layouts: dict[str, dict], changed: dict[int, tuple[bytes, bytes]]) -> set[str]:
+    """The spliced pages whose content changes when these chapters' parts change from old to new."""
+    names: set[bytes] = set()
+    for old, new in changed.values():
+        old_found, new_found = _parts_of(old), _parts_of(new)
+        for key in set(old_found) | set(new_found):
+            if key != b"timeline" and [bytes(p) for p in old_found.get(key, ())] != [bytes(p) for p in new_found.get(key, ())]:
+                names.add(key)
+    wanted = {n.decode("utf-8") for n in names}
+    return {page for page, layout in layouts.items()
+            if any(isinstance(piece, list) and piece[0] in wanted for piece in layout["pieces"])}
+
+
+def _row(row: tuple) -> tuple[bytes, bytes]:
+    key, html = row
+    return bytes(key), bytes(html)
 
 
 def static_assets() -> dict[str, bytes]:
