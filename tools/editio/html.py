@@ -520,8 +520,8 @@ def splice_parts(pages: dict[str, bytes], parts: list[bytes]) -> dict[str, bytes
 
 def splice_with_layout(pages: dict[str, bytes], parts: list[bytes]) -> tuple[dict[str, bytes], dict[str, dict]]:
     """:func:`splice_parts`, and the layout of each spliced page for :func:`resplice`: ``{"timeline": bool,
-    "pieces": [...]}``, a piece being the length of bytes taken as they are, or ``[name, {chapter: length}]``
-    for a splice point filled from the chapters (chapter: its index in ``parts``, as a string)."""
+    "pieces": [...]}``, a piece being the length of bytes taken as they are, or ``[name, lengths]`` for a
+    splice point filled from the chapters (the length of each chapter's share, in the order of ``parts``)."""
     chapters = [_parts_of(blob) for blob in parts]
 
     def timeline(before: bytes) -> tuple[bytes, bytes]:
@@ -556,11 +556,11 @@ def splice_with_layout(pages: dict[str, bytes], parts: list[bytes]) -> tuple[dic
                 layout += [len(head), len(rows)]
                 has_timeline = True
             else:
-                lengths = {}
+                lengths = [0] * len(chapters)
                 for c, found in enumerate(chapters):
                     for piece in found.get(what, ()):
                         result.append(piece)
-                        lengths[str(c)] = lengths.get(str(c), 0) + len(piece)
+                        lengths[c] += len(piece)
                 layout.append([what.decode("utf-8"), lengths])
             result.append(pieces[i + 1])
             layout.append(len(pieces[i + 1]))
@@ -597,22 +597,19 @@ def resplice(old_pages: dict[str, bytes], layouts: dict[str, dict], changed: dic
                 pieces.append(piece)
                 continue
             what, lengths = piece
-            key = what.encode("utf-8")
-            lengths = dict(lengths)
-            for c in sorted({int(i) for i in lengths} | set(found), key=int):
-                size = lengths.get(str(c), 0)
-                if c in found:
-                    fresh = found[c][1].get(key, ())
-                    result.extend(fresh)
-                    size_now = sum(len(p) for p in fresh)
-                    if size_now:
-                        lengths[str(c)] = size_now
-                    else:
-                        lengths.pop(str(c), None)
-                else:
-                    result.append(old[pos:pos + size])
-                pos += size
-            pieces.append([what, dict(sorted(lengths.items(), key=lambda kv: int(kv[0])))])
+            key, lengths, done = what.encode("utf-8"), list(lengths), 0
+            for c in sorted(found):  # the shares of unchanged chapters between two changed ones: one slice
+                before = sum(lengths[done:c])
+                result.append(old[pos:pos + before])
+                pos += before + lengths[c]
+                fresh = found[c][1].get(key, ())
+                result.extend(fresh)
+                lengths[c] = sum(len(p) for p in fresh)
+                done = c + 1
+            rest = sum(lengths[done:])
+            result.append(old[pos:pos + rest])
+            pos += rest
+            pieces.append([what, lengths])
         out[name] = b"".join(result)
         new_layouts[name] = {"timeline": layout["timeline"], "pieces": pieces}
     return out, new_layouts
