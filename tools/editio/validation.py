@@ -252,12 +252,16 @@ def _check_files(sch, todo: dict[Path, tuple[bytes, str]], jobs: int | None, tre
     back pickled, without trees (tree is then None). The entries are the same
     either way, and so is the report.
     """
-    from . import background
-
-    jobs = default_jobs() if jobs is None else jobs
     items = list(todo.items())
-    jobs = min(jobs, len(items) // (PARALLEL_FROM // 2) or 1)
-    if jobs > 1 and len(items) >= PARALLEL_FROM and background.can_fork():
+    if len(items) >= PARALLEL_FROM and (jobs is None or jobs > 1):
+        from . import background  # (not for a small edition: every import is start-up time)
+
+        jobs = min(default_jobs() if jobs is None else jobs, len(items) // (PARALLEL_FROM // 2))
+        if not background.can_fork():
+            jobs = 1
+    else:
+        jobs = 1
+    if jobs > 1:
         import gc
 
         from .rngcheck import _compiled_schema
@@ -303,11 +307,12 @@ def _findings_share(sch, facts, names: dict, trees, previous, record, same: bool
 def _findings(sch, facts, names: dict, trees, previous, record, same: bool, jobs: int | None) -> list:
     """``sch.findings`` for the reported files, shared among forked processes as :func:`_check_files` does.
     Fills ``record`` exactly as one call would (reused findings stay the very objects of ``previous``)."""
+    if len(names) < PARALLEL_FROM or (jobs is not None and jobs < 2):
+        return sch.findings(facts, names, trees, previous, record, same_edition=same)
     from . import background
 
-    jobs = default_jobs() if jobs is None else jobs
-    jobs = min(jobs, len(names) // (PARALLEL_FROM // 2) or 1)
-    if jobs < 2 or len(names) < PARALLEL_FROM or not background.can_fork():
+    jobs = min(default_jobs() if jobs is None else jobs, len(names) // (PARALLEL_FROM // 2))
+    if jobs < 2 or not background.can_fork():
         return sch.findings(facts, names, trees, previous, record, same_edition=same)
     import gc
 
