@@ -646,6 +646,13 @@ def _warnings_of(unit: object) -> list[Diagnostic] | None:
     return found
 
 
+def _page_files(chapters: dict, name: str) -> dict:
+    """``{rel: hash}`` of a chapter's page unit in a manifest's chapters ({} if it has none)."""
+    unit = _old_unit(chapters, name, "page")
+    files = unit.get("files") if unit else None
+    return files if isinstance(files, dict) else {}
+
+
 def _old_unit(chapters: dict, name: str, unit: str) -> dict | None:
     entry = chapters.get(name)
     return entry.get(unit) if isinstance(entry, dict) and isinstance(entry.get(unit), dict) else None
@@ -945,12 +952,9 @@ class _Previous:
         self.chapters = previous.get("chapters") if isinstance(previous, dict) else None
         self.chapters = self.chapters if isinstance(self.chapters, dict) else {}
 
-    def chapter_file(self, name: str, unit: str, rel: str) -> str | None:
-        """The hash the previous manifest records for a file of a chapter's unit (None if none)."""
-        entry = self.chapters.get(name)
-        found = _old_unit(self.chapters, name, unit) if isinstance(entry, dict) else None
-        files = found.get("files") if found else None
-        digest = files.get(rel) if isinstance(files, dict) else None
+    def page_file(self, name: str, rel: str) -> str | None:
+        """The hash the previous manifest records for a file of a chapter's page unit (None if none)."""
+        digest = _page_files(self.chapters, name).get(rel)
         return digest if isinstance(digest, str) else None
 
     def read_file(self, rel: str, digest: str) -> bytes | None:
@@ -998,12 +1002,9 @@ class _Previous:
             return None
 
     def read(self, rel: str) -> bytes | None:
-        """The bytes of ``rel`` in the previous output, if it is there with its recorded hash."""
+        """The bytes of an edition-wide file ``rel`` in the previous output, if it is there with its recorded hash."""
         digest = self.files.get(rel)
-        if self.old_dir is None or not isinstance(digest, str) or _verified(self.old_dir, {rel: digest}) is None:
-            return None
-        data = (self.old_dir / rel).read_bytes()
-        return data if hash_bytes(data) == digest else None
+        return self.read_file(rel, digest) if isinstance(digest, str) else None
 
 
 def _guidelines(sources: list[Source], ctx, previous: _Previous) -> tuple[str, dict[str, bytes] | None]:
@@ -1035,7 +1036,7 @@ def _pages_key(manifest: dict, chapters: list[Source], register: Source | None, 
     """
     made = []
     for s in chapters:
-        files = ((manifest["chapters"].get(s.name, {}).get("page") or {}).get("files") or {})
+        files = _page_files(manifest["chapters"], s.name)
         made.extend(f"{rel}={files.get(rel, '')}" for rel in parts_paths(s.name))
     return hash_bytes(tool_fingerprint(), manifest["settings"]["fingerprint"], _ctx_fingerprint(ctx),
                       f"{register.path}={register.digest}" if register else "",
@@ -1048,7 +1049,7 @@ def _run_key(manifest: dict, chapters: list[Source], register: Source | None, ct
     the first chapter's header, the register, the site context and which extra pages exist."""
     summaries = []
     for s in chapters:
-        files = ((manifest["chapters"].get(s.name, {}).get("page") or {}).get("files") or {})
+        files = _page_files(manifest["chapters"], s.name)
         summaries.append(f"{s.name}={files.get(parts_paths(s.name)[0], '')}")
     first = f"{chapters[0].name}={chapters[0].digest}" if chapters else ""
     return hash_bytes(tool_fingerprint(), manifest["settings"]["fingerprint"], _ctx_fingerprint(ctx), first,
@@ -1106,8 +1107,8 @@ def _resplice(stage: Stage, order: list[str], layouts: dict, manifest: dict, pre
     changed = {}
     for i, name in enumerate(order):
         rel = parts_paths(name)[1]
-        new = ((manifest["chapters"].get(name, {}).get("page") or {}).get("files") or {}).get(rel)
-        old = previous.chapter_file(name, "page", rel)
+        new = _page_files(manifest["chapters"], name).get(rel)
+        old = previous.page_file(name, rel)
         if new is None:
             return None
         if old != new:
