@@ -507,6 +507,20 @@ def test_a_chapter_title_is_the_one_its_extract_and_page_show(path):
     assert buildmod.chapter_title(path) == html._extract_title(html.chapter_extract(path))
 
 
+def test_many_chapters_titles_in_one_run_are_each_its_own(tmp_path):
+    """A build learns its chapters' titles in one run: each title comes from its own chapter only (a chapter
+    without a head takes its header's title, not another chapter's)."""
+    from editio import html
+
+    headless = tmp_path / "headless.xml"
+    headless.write_text((SAMPLE / "chapter-1.xml").read_text(encoding="utf-8").replace("<head>Chapter One</head>", ""),
+                        encoding="utf-8")
+    paths = _chapters_for_titles() + [headless]
+    titles = buildmod.chapter_titles([(p, None) for p in paths])
+    assert titles == [html._extract_title(html.chapter_extract(p)) for p in paths]
+    assert titles[-1] == "A Sample Chapter" and len(set(titles)) > 2
+
+
 @pytest.mark.parametrize("old,new,title", [
     ("<head>Chapter One</head>", '<head>Chapter <choice><sic>Onne</sic><corr resp="#ed">One</corr></choice></head>',
      "Chapter One"),

@@ -200,6 +200,8 @@ class Source:
     digest: str
     kind: str = "chapter"  # or "register"
     _data: bytes | None = None
+    #: What its title is made from (see _title_parts), kept when the file was parsed to learn its kind.
+    title_xml: str | None = None
 
     @property
     def data(self) -> bytes:
@@ -251,7 +253,10 @@ def _read_sources(edition: Edition, known_kinds: dict, known_digests: dict) -> l
         if known_digests.get(src.name) == src.digest and known_kinds.get(src.name) in ("chapter", "register"):
             src.kind = known_kinds[src.name]
         else:
-            src.kind = "register" if is_register(parse_bytes(src.data, str(path))) else "chapter"
+            tree = parse_bytes(src.data, str(path))
+            src.kind = "register" if is_register(tree) else "chapter"
+            if src.kind == "chapter":  # a changed chapter's title is needed next: keep what it is made from
+                src.title_xml = _title_xml(tree.getroot())
         sources.append(src)
     registers = [s for s in sources if s.kind == "register"]
     if len(registers) > 1:
@@ -343,7 +348,7 @@ def _verified(out_dir: Path, files: object) -> dict[str, tuple[str, str]] | None
 
 @dataclass
 class Job:
-    """Work on one chapter: ``what`` is any of "title", "extract", "text", "page"."""
+    """Work on one chapter: ``what`` is any of "extract", "text", "page"."""
 
     name: str
     path: Path
@@ -362,7 +367,6 @@ class Rendered:
     name: str
     files: dict[str, dict[str, bytes]]  # unit ("extract", "text", "page") -> {rel: bytes}
     warnings: list[Diagnostic] = field(default_factory=list)
-    title: str | None = None
 
 
 def extract_path(name: str) -> str:
@@ -378,7 +382,6 @@ def render(job: Job) -> Rendered:
     """Run one job. Stylesheets are compiled once per process and reused for every job."""
     out: dict[str, dict[str, bytes]] = {}
     warnings: list[Diagnostic] = []
-    title = chapter_title(job.path) if "title" in job.what else None
     if "extract" in job.what:
         from . import html
 
@@ -397,7 +400,7 @@ def render(job: Job) -> Rendered:
         summary_rel, parts_rel = parts_paths(job.name)
         out["page"].update({summary_rel: summary, parts_rel: parts})
     _pause()
-    return Rendered(job.name, out, warnings, title)
+    return Rendered(job.name, out, warnings)
 
 
 def render_batch(jobs: list[Job]) -> list[Rendered]:
@@ -423,15 +426,27 @@ def _html_module():
 
 def chapter_title(path: Path) -> str:
     """A chapter's title as the web edition shows it (xslt/text/title.xsl: far cheaper than its extract)."""
-    from lxml import etree
+    return chapter_titles([(path, None)])[0]
 
+
+def chapter_titles(chapters: list[tuple[Path, str | None]]) -> list[str]:
+    """The titles of chapters given as (path, what the title is made from or None), in one Saxon run."""
     from .transform import stylesheet
     from .xmlload import load_xml
 
     # Saxon only sees what the safe loader read, and of that only what f:chapter-title looks at
-    # (the titleStmt and the body's first head): parsing the whole chapter again would cost far more.
-    text = etree.tostring(_title_parts(load_xml(path).getroot()), encoding="unicode")
-    return stylesheet("text/title.xsl").run(xml_text=text)[0].strip() or path.stem
+    # (the titleStmt and the body's first head): parsing the whole chapters again would cost far more.
+    parts = [xml if xml is not None else _title_xml(load_xml(path).getroot()) for path, xml in chapters]
+    if not parts:
+        return []
+    lines = stylesheet("text/title.xsl").run(xml_text="<titles>" + "".join(parts) + "</titles>")[0].split("\n")
+    return [(line.strip() or path.stem) for (path, _), line in zip(chapters, lines)]
+
+
+def _title_xml(root) -> str:
+    from lxml import etree
+
+    return etree.tostring(_title_parts(root), encoding="unicode")
 
 
 _TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -784,18 +799,18 @@ class _Build:
             titles: dict[str, dict] = {}
             ctx = None
             if self.want_html:
-                first: list[Job] = []
+                first: list[Source] = []
                 for s in chapters:
                     k = keys[s.name, "title"] = hash_bytes(tool, s.digest, "title")  # a title names no path
                     old = old_titles.get(s.name)
                     if isinstance(old, dict) and old.get("key") == k and isinstance(old.get("title"), str):
                         titles[s.name] = old
                     else:
-                        first.append(Job(s.name, s.path, ("title",)))
+                        first.append(s)
                 self.progress.stage("reading chapter titles", len(first))
-                for r in runner.map(first):
-                    titles[r.name] = {"key": keys[r.name, "title"], "title": r.title}
-                    self.progress.step(r.name)
+                for s, title in zip(first, chapter_titles([(s.path, s.title_xml) for s in first])):
+                    titles[s.name] = {"key": keys[s.name, "title"], "title": title}
+                    self.progress.step(s.name)
                 ctx = _site_context(self.edition, chapters, register, {n: t["title"] for n, t in titles.items()})
 
             # Phase 2: this build's chapters: extract (edition-wide data), text and page, where changed.
