@@ -495,6 +495,22 @@ def test_the_edition_run_is_kept_while_only_parts_change(edition, monkeypatch):
     assert snapshot(edition / "site") == snapshot(edition / "fresh")
 
 
+def test_a_staged_file_written_again_never_changes_the_previous_output(tmp_path):
+    """A build may link a file from the previous output and then decide to write it after all (splicing every
+    page again): the new bytes must go to a new file, not through the link into the old output."""
+    old = tmp_path / "site" / "notes.html"
+    old.parent.mkdir()
+    old.write_bytes(b"previous")
+    stage = outputdir.Stage(tmp_path / "site")
+    stage.link("notes.html", old, "digest")
+    stage.write("notes.html", b"new")
+    assert old.read_bytes() == b"previous"
+    assert (stage.dir / "notes.html").read_bytes() == b"new"
+    stage.link("notes.html", old, "digest")  # and the other way round
+    assert (stage.dir / "notes.html").read_bytes() == b"previous"
+    stage.discard()
+
+
 def _chapters_for_titles() -> list[Path]:
     found = sorted((REPO / "tests" / "fixtures" / "valid").rglob("*.xml")) + [REPO / "tei" / "secret-history-59.xml"]
     return [p for p in found if p.name != "register.xml" and b"<body" in p.read_bytes()]

@@ -1134,19 +1134,15 @@ def _resplice(stage: Stage, order: list[str], layouts: dict, manifest: dict, pre
     if not isinstance(layouts, dict) or len(changed) > max(1, len(order) // 4):
         return None  # many changed chapters: splicing everything again is as cheap
     try:
-        pages = html.changed_pages(layouts, changed)
-        old_pages = {}
-        for page in layouts:
+        made = html.resplice(layouts, changed, previous.read)
+        if made is None:
+            return None
+        for page in [page for page, data in made[0].items() if data is None]:  # unchanged: linked as they were
             digest = previous.files.get(page)
-            if page in pages:
-                old_pages[page] = previous.read(page)
-                if old_pages[page] is None:
-                    return None
-            elif isinstance(digest, str) and previous.take(stage, page, digest):
-                taken[page] = digest
-            else:
-                return None
-        return html.resplice(old_pages, layouts, changed)
+            if not (isinstance(digest, str) and previous.take(stage, page, digest)):
+                return None  # (the caller writes every page then: Stage never writes through a link)
+            taken[page] = digest
+        return made
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None  # a kept layout that does not fit: splice again
 

@@ -569,27 +569,32 @@ def splice_with_layout(pages: dict[str, bytes], parts: list[bytes]) -> tuple[dic
     return out, layouts
 
 
-def resplice(old_pages: dict[str, bytes], layouts: dict[str, dict], changed: dict[int, tuple[bytes, bytes]]
+def resplice(layouts: dict[str, dict], changed: dict[int, tuple[bytes, bytes]], old_page
              ) -> tuple[dict[str, bytes | None], dict[str, dict]] | None:
-    """The spliced pages again after some chapters' parts changed, from the pages spliced before (and their
-    layouts, :func:`splice_with_layout`), without the other chapters' parts.
+    """The spliced pages again after some chapters' parts changed, from the pages spliced before (their
+    layouts, :func:`splice_with_layout`, and their bytes: ``old_page(name)``), without the other chapters' parts.
 
     ``changed`` maps a chapter's index to its (old, new) parts. A page none of
-    whose splice points changed maps to None (it is as it was). ``old_pages``
-    need only hold the pages that changed: call :func:`changed_pages` first.
-    None if the timeline changed (its rows are merged by key: splice again).
+    whose splice points changed maps to None (it is as it was, and is not
+    read). None if the timeline changed (its rows are merged by key) or an
+    old page cannot be had: then splice everything again.
     """
     found = {c: (_parts_of(old), _parts_of(new)) for c, (old, new) in changed.items()}
     if any(list(map(_row, old.get(b"timeline", ()))) != list(map(_row, new.get(b"timeline", ())))
            for old, new in found.values()):
         return None
+    moved = {key.decode("utf-8") for old, new in found.values() for key in set(old) | set(new)
+             if key != b"timeline" and [bytes(p) for p in old.get(key, ())] != [bytes(p) for p in new.get(key, ())]}
     out: dict[str, bytes | None] = {}
     new_layouts = {}
     for name, layout in layouts.items():
-        if old_pages.get(name) is None:
+        if not any(isinstance(piece, list) and piece[0] in moved for piece in layout["pieces"]):
             out[name], new_layouts[name] = None, layout
             continue
-        old, pos, result, pieces = old_pages[name], 0, [], []
+        old = old_page(name)
+        if old is None:
+            return None
+        pos, result, pieces = 0, [], []
         for piece in layout["pieces"]:
             if isinstance(piece, int):
                 result.append(old[pos:pos + piece])
@@ -613,19 +618,6 @@ def resplice(old_pages: dict[str, bytes], layouts: dict[str, dict], changed: dic
         out[name] = b"".join(result)
         new_layouts[name] = {"timeline": layout["timeline"], "pieces": pieces}
     return out, new_layouts
-
-
-def changed_pages(layouts: dict[str, dict], changed: dict[int, tuple[bytes, bytes]]) -> set[str]:
-    """The spliced pages whose content changes when these chapters' parts change from old to new."""
-    names: set[bytes] = set()
-    for old, new in changed.values():
-        old_found, new_found = _parts_of(old), _parts_of(new)
-        for key in set(old_found) | set(new_found):
-            if key != b"timeline" and [bytes(p) for p in old_found.get(key, ())] != [bytes(p) for p in new_found.get(key, ())]:
-                names.add(key)
-    wanted = {n.decode("utf-8") for n in names}
-    return {page for page, layout in layouts.items()
-            if any(isinstance(piece, list) and piece[0] in wanted for piece in layout["pieces"])}
 
 
 def _row(row: tuple) -> tuple[bytes, bytes]:

@@ -218,11 +218,16 @@ class Stage:
         STATS.remember(self.out_dir, self.written)
 
     def _target(self, rel: str) -> str:
+        """Where ``rel`` goes, its folder made; a file already staged there is removed first, since it may be a
+        hard link to the previous output, which writing through it would change in place."""
         folder = rel.rpartition("/")[0]
         if folder not in self._folders:  # thousands of files share a few folders
             os.makedirs(os.path.join(self._root, folder), exist_ok=True)
             self._folders.add(folder)
-        return os.path.join(self._root, rel)
+        target = os.path.join(self._root, rel)
+        if rel in self.written:
+            os.unlink(target)
+        return target
 
     def write(self, rel: str, data: bytes) -> str:
         """Write a new file; returns its hash."""
