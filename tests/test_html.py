@@ -508,6 +508,71 @@ def test_worker_processes_make_the_same_site_and_warnings(tmp_path, monkeypatch)
     assert sorted(p.name for p in (tmp_path / "two").rglob("*")) == sorted(p.name for p in (tmp_path / "one").rglob("*"))
 
 
+def _site_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+class _SideInThisProcess:
+    """Stands in for editio.background.start: the edition side runs here, with its own driver, when its result is
+    asked for (or fails, as a crashed process would)."""
+
+    def __init__(self, fail: bool):
+        self.fail, self.calls = fail, []
+
+    def start(self, function, *args):
+        from editio import background
+
+        fail, calls = self.fail, self.calls
+
+        class Pending:
+            def result(self):
+                calls.append(function.__name__)
+                if fail:
+                    raise background.Failed("the process ended without a result")
+                return function(*args)
+
+            def cancel(self):
+                pass
+
+        return Pending()
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["side-by-side", "side-process-fails"])
+@pytest.mark.parametrize("which", ["hostile", "edition"])
+def test_chapter_pages_and_edition_pages_made_apart_give_the_same_site(tmp_path, monkeypatch, fail, which):
+    """The default split (chapter pages with site-chapters.xsl here, everything else with site-edition.xsl in a
+    forked process) makes what one process makes with site.xsl, warnings included; if the other process fails,
+    its share is made here. (The edition's chapter uses every kind of markup the drivers share out.)"""
+    from editio import background
+
+    if which == "hostile":
+        src = tmp_path / "src"
+        shutil.copytree(HOSTILE, src)
+        shutil.copy(src / "chapter-hostile.xml", src / "chapter-hostile-2.xml")
+        edition = _edition(src)
+    else:
+        edition = Edition.load(REPO)
+    one = write_site(edition, tmp_path / "one", jobs=1)
+    side = _SideInThisProcess(fail)
+    monkeypatch.setattr(background, "start", side.start)
+    split = write_site(edition, tmp_path / "split")
+    assert side.calls == ["_edition_side"]
+    assert split == one and (one or which == "edition")
+    assert _site_files(tmp_path / "split") == _site_files(tmp_path / "one")
+
+
+def test_editio_html_by_default_makes_the_site_one_process_makes(tmp_path):
+    """As a user runs it (a fresh process, which forks for the edition-wide pages) and with -j 1: the same bytes and
+    the same warnings."""
+    runs = {}
+    for name, jobs in (("split", []), ("one", ["-j", "1"])):
+        result = run_editio("html", HOSTILE, "--out", tmp_path / name, *jobs)
+        assert result.returncode == 0, result.stderr
+        runs[name] = result.stderr.replace(str(tmp_path / name), "OUT")
+    assert "javascript" in runs["one"] and runs["split"] == runs["one"]
+    assert _site_files(tmp_path / "split") == _site_files(tmp_path / "one")
+
+
 def test_a_chapter_named_like_an_edition_page_does_not_replace_it(tmp_path):
     src = tmp_path / "ed"
     src.mkdir()

@@ -368,14 +368,16 @@ Examples:
   editio html                          # the edition in this folder -> site/
   editio html --out /tmp/preview       # somewhere else
   editio html tei/ --strict            # warnings (unsafe URLs, unknown elements) fail the run
-  editio html -j 2                     # a large edition: chapters in 2 processes
+  editio html -j 3                     # a large edition: chapters in 3 processes
+  editio html -j 1                     # everything in this one process
 """)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=str), default=None,
               help="The site folder (default: OUTPUT from edition.toml, normally site/). Replaced atomically.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1); the site is still written.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Make the chapters in this many processes (worth it from a few dozen chapters).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Make the chapters in this many processes (worth it from a few dozen chapters). Default: the "
+                   "chapter pages in one process, the edition-wide pages beside them in another; -j 1: one process.")
 @handle_errors
 def html(paths, out, strict, jobs):
     """The web edition: a static, offline, accessible website.

@@ -27,6 +27,7 @@ import re
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -227,7 +228,7 @@ def _popovers_doc(register: Path | None):
     if doc is None:
         from .transform import stylesheet
 
-        doc, _ = stylesheet(_SITE).run(initial_template="{urn:editio:template}popover-digest",
+        doc, _ = stylesheet(_driver).run(initial_template="{urn:editio:template}popover-digest",
                                        params={"register": _register_doc(register)}, as_node=True)
         _xdm_cache[key] = doc
     return doc
@@ -264,16 +265,32 @@ def _collect(sheet, diagnostics: list[Diagnostic] | None, fallback: str) -> None
         diagnostics.append(Diagnostic(path or fallback, int(line) if line.isdigit() else 0, 0, WARNING, text, rule))
 
 
-#: The one driver of the web edition (see xslt/html/site.xsl) and its modes.
+#: The drivers of the web edition (see xslt/html/README.md): every mode; the chapter pages' modes; the others.
 _SITE = "html/site.xsl"
+_CHAPTERS = "html/site-chapters.xsl"
+_EDITION_SIDE = "html/site-edition.xsl"
 _MODE = "{urn:editio:mode}"
+#: The driver this process runs (see :func:`_driving`).
+_driver = _SITE
+
+
+@contextmanager
+def _driving(driver: str):
+    """Run every transformation inside with ``driver``: a process that makes only one side of the site compiles
+    only that side's modules."""
+    global _driver
+    before, _driver = _driver, driver
+    try:
+        yield
+    finally:
+        _driver = before
 
 
 def _run(mode: str, *, params: dict, diagnostics, fallback: str, xml_text: str | None = None, xdm_node=None,
          as_node=False, results_dir=None, method=None):
     from .transform import stylesheet
 
-    sheet = stylesheet(_SITE)
+    sheet = stylesheet(_driver)
     out, results = sheet.run(xml_text=xml_text, xdm_node=xdm_node, params=params, as_node=as_node,
                              results_dir=results_dir, initial_mode=_MODE + mode, method=method)
     _collect(sheet, diagnostics, fallback)
@@ -674,14 +691,91 @@ PARALLEL_MIN_CHAPTERS = 16
 OWN_SHARE = 0.8
 
 
-def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jobs: int = 1) -> dict[str, bytes]:
+def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None,
+               jobs: int | None = None) -> dict[str, bytes]:
     """Every file of the site in memory: pages, assets and the TEI sources (``tei/NAME.xml``).
 
-    With ``jobs`` > 1 (and enough chapters) ``jobs`` processes make the chapters' extracts, pages and parts of
-    the edition-wide pages: this one and ``jobs`` - 1 workers, each owning a share of the chapters (only the
-    titles and the parts travel); this one then splices the edition-wide pages together.
+    By default (``jobs`` None) the chapter pages are made in this process while a forked one makes the extracts
+    and the edition-wide pages (see :func:`_edition_side`; one process, as ``jobs`` 1, where forking is not safe:
+    :func:`editio.background.can_fork`). With ``jobs`` > 1 (and enough chapters) ``jobs`` processes make the
+    chapters' extracts, pages and parts of the edition-wide pages: this one and ``jobs`` - 1 workers, each owning
+    a share of the chapters (only the titles and the parts travel); this one then splices the edition-wide pages
+    together. The files are the same whichever way they are made.
     """
-    chapters, register, trees = _split(edition.files)
+    side = None
+    if jobs is None:
+        from . import background
+
+        side = background.start(_edition_side, edition)
+    try:
+        chapters, register, trees = _split(edition.files)
+        if side is None:
+            files = _all_pages(edition, chapters, register, trees, diagnostics, jobs or 1)
+        else:
+            files = _chapter_pages(edition, chapters, register, trees, diagnostics)
+            try:
+                pages, warnings = side.result()
+            except background.Failed:  # made again here, where an error is reported as the user expects
+                pages, warnings = _edition_side(edition)
+            files.update(pages)
+            if diagnostics is not None:
+                diagnostics.extend(warnings)
+    except BaseException:
+        if side is not None:
+            side.cancel()
+        raise
+    files.update(static_assets())
+    for path in chapters + ([register] if register else []):
+        files[f"tei/{path.name}"] = path.read_bytes()
+    return dict(sorted(files.items()))
+
+
+def _chapter_title(doc, chapter: Path, diagnostics) -> str:
+    """A parsed chapter's title, as its extract gives it."""
+    out, _ = _run("title", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter), method="text", params={})
+    return out
+
+
+def _chapter_pages(edition: Edition, chapters: list[Path], register: Path | None, trees: dict,
+                   diagnostics) -> dict[str, bytes]:
+    """Every chapter's page, with the chapter pages' driver alone (the navigation's titles come from the
+    chapters themselves, not from their extracts)."""
+    with _driving(_CHAPTERS):
+        ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
+        docs = {}
+        for path in chapters:
+            docs[path] = _parse_chapter(path, trees.pop(path))
+            ctx.chapters.append(ChapterInfo(stem=path.stem, title=_chapter_title(docs[path], path, diagnostics)
+                                            or path.stem, page=page_name(path.stem)))
+        files: dict[str, bytes] = {}
+        for path in chapters:
+            files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
+        return files
+
+
+def _edition_side(edition: Edition) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Everything of the site but the chapter pages, the assets and the sources: the extracts, the parts and the
+    edition-wide pages, with their driver alone; and the warnings of making them. :func:`build_site` runs it in a
+    forked process beside :func:`_chapter_pages` (the two take about as long for one chapter, compile included)."""
+    warnings: list[Diagnostic] = []
+    with _driving(_EDITION_SIDE):
+        chapters, register, trees = _split(edition.files)
+        ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
+        note_copies = _note_copies(chapters, trees)
+        header = edition_header(chapters[0], trees[chapters[0]])
+        extracts = {}
+        for path in chapters:
+            extracts[path] = _extract_of(_parse_chapter(path, trees.pop(path)), path, warnings, as_node=True,
+                                         header=False, note_copies=note_copies)
+            ctx.chapters.append(ChapterInfo(stem=path.stem, title=_extract_node_title(extracts[path]) or path.stem,
+                                            page=page_name(path.stem)))
+        parts = [chapter_parts(extracts.pop(path), register, ctx, warnings) for path in chapters]
+        return pages_from_parts(register, parts, ctx, header, diagnostics=warnings), warnings
+
+
+def _all_pages(edition: Edition, chapters: list[Path], register: Path | None, trees: dict, diagnostics,
+               jobs: int) -> dict[str, bytes]:
+    """Every page of the site, in this process (and ``jobs`` - 1 workers: see :func:`build_site`)."""
     ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
     files: dict[str, bytes] = {}
     note_copies = _note_copies(chapters, trees)
@@ -719,10 +813,7 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None, jo
     finally:
         if workers is not None:
             workers.close()
-    files.update(static_assets())
-    for path in chapters + ([register] if register else []):
-        files[f"tei/{path.name}"] = path.read_bytes()
-    return dict(sorted(files.items()))
+    return files
 
 
 def _shares(chapters: list[Path], jobs: int) -> tuple[list[Path], list[list[Path]]]:
@@ -857,12 +948,12 @@ def _worker_main(conn, chapters: list[Path]) -> None:
         conn.close()
 
 
-def write_site(edition: Edition, out_dir: Path | None = None, jobs: int = 1) -> list[Diagnostic]:
+def write_site(edition: Edition, out_dir: Path | None = None, jobs: int | None = None) -> list[Diagnostic]:
     """Make the whole site in ``out_dir`` (default: the edition's output folder) and return the warnings.
 
     The site is written into a temporary folder beside ``out_dir`` and swapped
     in only when complete, so any failure leaves the previous site as it was.
-    ``jobs`` > 1 makes the chapters in that many processes (see :func:`build_site`).
+    ``jobs``: how many processes make the pages (see :func:`build_site`; by default two, where possible).
     """
     out_dir = Path(out_dir or edition.config.output_dir).resolve()
     diagnostics: list[Diagnostic] = []

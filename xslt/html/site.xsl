@@ -1,7 +1,10 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- Driver of the web edition: one stylesheet for every kind of output, so a process compiles the shared modules
-     once (Saxon-HE compiles per stylesheet and cannot load compiled ones). editio chooses the initial mode:
+<!-- Driver of the web edition: one stylesheet for every kind of output, so a process that makes all of them compiles
+     the shared modules once (Saxon-HE compiles per stylesheet and cannot load compiled ones). When two processes
+     share the work, one compiles site-chapters.xsl (chapter pages) and the other site-edition.xsl (the rest): the same
+     modules, split. editio chooses the initial mode:
        m:chapter-page  one TEI chapter → its HTML page (the principal result)
+       m:title         one TEI chapter → its title as plain text (chapter-page.xsl)
        m:extract       one TEI chapter → its extract (extract.xsl; editio asks for XML serialization)
        m:edition       the chapters' summaries → the edition-wide pages (result documents; edition.xsl)
        m:summary       one extract → its summary for the edition-wide pages (parts.xsl; XML serialization)
@@ -48,5 +51,6 @@
   <xsl:mode name="m:edition"/>
   <xsl:mode name="m:summary"/>
   <xsl:mode name="m:parts"/>
+  <xsl:mode name="m:title"/>
 
 </xsl:stylesheet>
