@@ -254,6 +254,34 @@ def test_parallel_workers_give_the_same_bytes(edition, monkeypatch):
     assert snapshot(edition / "one") == snapshot(edition / "two")
 
 
+def test_the_pdf_made_beside_the_chapters_is_the_one_made_after_them(tmp_path, monkeypatch):
+    """`editio build` (a fresh process) makes the PDF in a forked process while it transforms the chapters; the
+    output is the same as a build that makes it afterwards in the one process. If the forked process fails, the
+    build makes the PDF itself."""
+    from editio import background
+
+    ed = make_edition(tmp_path / "ed", chapters=2, outputs=available_outputs())
+    r = run_editio("build", "--out", ed / "forked", cwd=ed)
+    assert r.returncode == 0, r.stderr
+    monkeypatch.setattr(background, "can_fork", lambda: False)
+    build(ed, out=ed / "here")
+    assert (ed / "here" / "edition.pdf").read_bytes()[:5] == b"%PDF-"
+    assert snapshot(ed / "forked") == snapshot(ed / "here")
+
+    class Crashed:
+        def result(self):
+            raise background.Failed("the process ended without a result")
+
+        def cancel(self):
+            pass
+
+    started = []
+    monkeypatch.setattr(background, "start", lambda function, *args: started.append(function.__name__) or Crashed())
+    build(ed, out=ed / "again")
+    assert started == ["_validated", "render_pdf"]  # validation too crashed: it is made again here as well
+    assert snapshot(ed / "again") == snapshot(ed / "here")
+
+
 def test_shards_merged_equal_a_full_build_byte_for_byte(tmp_path):
     ed = make_edition(tmp_path / "ed", chapters=3, outputs=available_outputs())
     build(ed)

@@ -504,6 +504,7 @@ class _Runner:
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.pool = None
+        self.beside = None  # the PDF in a forked process (see submit_pdf)
 
     def _pool(self):
         if self.pool is None:
@@ -515,9 +516,18 @@ class _Runner:
         return self.pool
 
     def submit_pdf(self, edition: Edition, parallel: bool):
-        if self.jobs > 1 and parallel:
+        """The PDF, started beside the chapters: in the pool (-j N), else in a forked process where this process
+        may fork (see :mod:`editio.background`); None: make it later, here."""
+        if not parallel:
+            return None
+        if self.jobs > 1:
             return self._pool().submit(render_pdf, edition)
-        return None
+        from . import background
+
+        pending = background.start(render_pdf, edition)
+        if pending is not None:
+            self.beside = _PdfBeside(pending, edition)
+        return self.beside
 
     def map(self, jobs: list[Job]):
         """Yield each job's Rendered as it completes.
@@ -539,6 +549,24 @@ class _Runner:
     def close(self, cancel: bool = False) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        if self.beside is not None:
+            self.beside.pending.cancel()  # nothing if its result was taken
+
+
+class _PdfBeside:
+    """The PDF made in a forked process; made again here if that process fails (an error is then reported as
+    this process reports it)."""
+
+    def __init__(self, pending, edition: Edition):
+        self.pending, self.edition = pending, edition
+
+    def result(self) -> tuple[bytes, list[Diagnostic]]:
+        from . import background
+
+        try:
+            return self.pending.result()
+        except background.Failed:
+            return render_pdf(self.edition)
 
 
 # -- staging, locking, swapping ------------------------------------------------------------
