@@ -520,14 +520,15 @@ class _Runner:
         may fork (see :mod:`editio.background`); None: make it later, here."""
         if not parallel:
             return None
-        if self.jobs > 1:
-            return self._pool().submit(render_pdf, edition)
         from . import background
 
-        pending = background.start(render_pdf, edition)
+        pending = background.start(render_pdf, edition)  # a fork costs far less than a worker's start
         if pending is not None:
             self.beside = _PdfBeside(pending, edition)
-        return self.beside
+            return self.beside
+        if self.jobs > 1:
+            return self._pool().submit(render_pdf, edition)
+        return None
 
     def map(self, jobs: list[Job]):
         """Yield each job's Rendered as it completes.
@@ -721,14 +722,15 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 
 def build(root: str | Path | None = None, *, out: str | Path | None = None, reading: str | None = None,
-          outputs: list[str] | None = None, jobs: int = 1, shard: tuple[int, int] | None = None,
+          outputs: list[str] | None = None, jobs: int | None = None, shard: tuple[int, int] | None = None,
           force: bool = False, progress: Progress | None = None) -> BuildResult:
     """Build the edition in ``root`` (edition.toml there) into its output folder.
 
     Refuses an invalid edition (:class:`InvalidEdition`, exit code 1) and leaves
     the previous output untouched on any failure. ``reading`` and ``outputs``
     override edition.toml; ``jobs`` > 1 transforms chapters in that many
-    processes; ``shard=(K, N)`` builds only the K-th of N parts of the chapters
+    processes when there are at least MIN_PARALLEL to transform (default: one
+    per core; the PDF is made beside them all the same); ``shard=(K, N)`` builds only the K-th of N parts of the chapters
     (see :func:`merge`); ``force`` ignores the previous output's manifest
     and validation cache.
     """
@@ -738,6 +740,10 @@ def build(root: str | Path | None = None, *, out: str | Path | None = None, read
     result = BuildResult(out_dir=settings.out_dir, shard=shard)
     with _holding_output(settings, progress, result, started):
         previous = {} if force else _load_manifest(settings.out_dir)
+        if jobs is None:
+            from .validation import default_jobs
+
+            jobs = default_jobs()
         _Build(edition, settings, previous, shard, progress, result, force=force).run(jobs)
     return result
 

@@ -143,8 +143,9 @@ Examples:
 @click.option("--no-html", is_flag=True, help="Do not make the website.")
 @click.option("--no-pdf", is_flag=True, help="Do not make the PDF.")
 @click.option("--no-text", is_flag=True, help="Do not make the plain-text export.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Transform chapters in this many processes.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Transform chapters in this many processes when there are many to transform (default: one "
+                   "per core). The PDF is made beside them in a process of its own.")
 @click.option("--shard", metavar="K/N", default=None,
               help="Build only the K-th of N parts of the chapters into --out (validation still sees all).")
 @click.option("--force", is_flag=True, help="Ignore the previous output and transform everything again.")

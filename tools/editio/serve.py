@@ -103,14 +103,16 @@ class Preview:
         """Build once; record the errors (shown in the page) or clear them. True on success."""
         from .build import InvalidEdition, build
 
+        # One process: a preview rebuilds a chapter or two at a time, with the stylesheets this process has
+        # already compiled (worker processes would compile them again on every rebuild).
         with self._lock:
             try:
                 try:
-                    result = build(self.root, outputs=self.outputs)
+                    result = build(self.root, outputs=self.outputs, jobs=1)
                 except EditioError as exc:
                     if not any(d.rule == "build.changed" for d in exc.diagnostics):
                         raise
-                    result = build(self.root, outputs=self.outputs)  # saved again mid-build: once more
+                    result = build(self.root, outputs=self.outputs, jobs=1)  # saved again mid-build: once more
             except InvalidEdition as exc:
                 errors = [d.format() + (f"\n  how to fix: {d.hint}" if d.hint else "") for d in exc.report.errors]
             except EditioError as exc:
