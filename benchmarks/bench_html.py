@@ -5,17 +5,18 @@
     python benchmarks/bench_html.py --chapters 50 --repeat 1
     python benchmarks/bench_html.py --tools /tmp/old/tools   # time another checkout's editio (before/after)
 
-The corpus comes from benchmarks/gen_corpus.py (copies of the edition's chapter
-with unique ids and a shared register); the corpus is timed as `editio html`
-runs by default (chapter pages in one process, the rest in a second), with
-`-j 1` (one process) and with `-j 2` (chapters shared by two processes).
-Wall time is the best of --repeat runs; CPU is user + system time of that run including its worker processes, and peak memory its largest
-resident set (os.wait4: the usage of exactly that child and the children it
-waited for; with workers it is the largest single process, not their sum). On
-a shared machine CPU time is the honest figure: wall time grows with other
-people's load. Targets on the 2-core reference machine: chapter <= 0.4 s, 200
-chapters <= 3 s. (For scale: the TEI Stylesheets' HTML5 conversion on Saxon-HE
-for Java takes about 3.7 s and 9.9 s here.)
+The corpus comes from benchmarks/gen_corpus.py (copies of the edition's
+chapter with unique ids and a shared register); the corpus is timed as `editio
+html` runs by default (chapter pages in one process, the rest in a second),
+with `-j 1` (one process) and with `-j 2` (chapters shared by two processes).
+Wall time is the best of --repeat runs; CPU is user + system time of that run
+including its worker processes, and peak memory its largest resident set
+(os.wait4: the usage of exactly that child and the children it waited for;
+with workers it is the largest single process, not their sum). On a shared
+machine CPU time is the honest figure: wall time grows with other people's
+load. Targets on the 2-core reference machine: chapter <= 0.4 s, 200 chapters
+<= 3 s. (For scale: the TEI Stylesheets' HTML5 conversion on Saxon-HE for Java
+takes about 3.7 s and 9.9 s here.)
 """
 
 from __future__ import annotations
