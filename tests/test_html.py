@@ -543,6 +543,7 @@ def test_chapter_pages_and_edition_pages_made_apart_give_the_same_site(tmp_path,
     """The default split (chapter pages with site-chapters.xsl here, everything else with site-edition.xsl in a
     forked process) makes what one process makes with site.xsl, warnings included; if the other process fails,
     its share is made here. (The edition's chapter uses every kind of markup the drivers share out.)"""
+    import editio.html
     from editio import background
 
     if which == "hostile":
@@ -555,6 +556,7 @@ def test_chapter_pages_and_edition_pages_made_apart_give_the_same_site(tmp_path,
     one = write_site(edition, tmp_path / "one", jobs=1)
     side = _SideInThisProcess(fail)
     monkeypatch.setattr(background, "start", side.start)
+    monkeypatch.setattr(editio.html, "SPLIT_FROM_FILES", 1)
     split = write_site(edition, tmp_path / "split")
     assert side.calls == ["_edition_side"]
     assert split == one and (one or which == "edition")
@@ -564,9 +566,15 @@ def test_chapter_pages_and_edition_pages_made_apart_give_the_same_site(tmp_path,
 def test_editio_html_by_default_makes_the_site_one_process_makes(tmp_path):
     """As a user runs it (a fresh process, which forks for the edition-wide pages) and with -j 1: the same bytes and
     the same warnings."""
+    import editio.html
+
+    src = tmp_path / "src"
+    shutil.copytree(HOSTILE, src)
+    for n in range(2, editio.html.SPLIT_FROM_FILES):
+        shutil.copy(src / "chapter-hostile.xml", src / f"chapter-hostile-{n}.xml")
     runs = {}
     for name, jobs in (("split", []), ("one", ["-j", "1"])):
-        result = run_editio("html", HOSTILE, "--out", tmp_path / name, *jobs)
+        result = run_editio("html", src, "--out", tmp_path / name, *jobs)
         assert result.returncode == 0, result.stderr
         runs[name] = result.stderr.replace(str(tmp_path / name), "OUT")
     assert "javascript" in runs["one"] and runs["split"] == runs["one"]
