@@ -254,10 +254,10 @@ def test_parallel_workers_give_the_same_bytes(edition, monkeypatch):
     assert snapshot(edition / "one") == snapshot(edition / "two")
 
 
-def test_the_pdf_made_beside_the_chapters_is_the_one_made_after_them(tmp_path, monkeypatch):
-    """`editio build` (a fresh process) makes the PDF in a forked process while it transforms the chapters; the
-    output is the same as a build that makes it afterwards in the one process. If the forked process fails, the
-    build makes the PDF itself."""
+def test_what_is_made_beside_the_chapters_is_what_one_process_makes(tmp_path, monkeypatch):
+    """`editio build` (a fresh process) validates and makes the PDF and the guidelines page in forked processes
+    while it transforms the chapters; the output is the same as a build that makes them in the one process. If
+    the forked processes fail, the build makes their share itself."""
     from editio import background
 
     ed = make_edition(tmp_path / "ed", chapters=2, outputs=available_outputs())
@@ -278,7 +278,7 @@ def test_the_pdf_made_beside_the_chapters_is_the_one_made_after_them(tmp_path, m
     started = []
     monkeypatch.setattr(background, "start", lambda function, *args: started.append(function.__name__) or Crashed())
     build(ed, out=ed / "again")
-    assert started == ["_validated", "render_pdf"]  # validation too crashed: it is made again here as well
+    assert started == ["_validated", "render_pdf", "_render_guidelines"]  # each made again here
     assert snapshot(ed / "again") == snapshot(ed / "here")
 
 

@@ -822,11 +822,14 @@ class _Build:
         pdf_reused = _reuse(self.old_dir, prev.get("pdf"), pdf_key) if pdf_key else None
 
         runner = _Runner(jobs)
+        guidelines = None  # the guidelines page, made beside the chapters (see _start_guidelines)
         stage: Stage | None = None  # made when the first new file is ready; results go straight to disk
         try:
             t = time.perf_counter()
             need_pdf = pdf_key is not None and pdf_reused is None
             pdf_future = runner.submit_pdf(self.edition, parallel=need_pdf)
+            if self.want_html and self.shard is None:
+                guidelines = _start_guidelines(sources, self.edition.config.language or "en", prev)
 
             # Phase 1: every chapter's title (cheap), for the site context that chapter pages show.
             keys: dict[tuple[str, str], str] = {}
@@ -941,7 +944,7 @@ class _Build:
                 self.progress.stage("edition pages", 0)
                 _pause()
                 manifest = _assemble(stage, manifest, sources, register, ctx, self.result,
-                                     _Previous(self.old_dir, prev))
+                                     _Previous(self.old_dir, prev), guidelines)
                 self._timed("edition", t)
             stage.write(MANIFEST, _dump(manifest))
             t = time.perf_counter()
@@ -960,6 +963,9 @@ class _Build:
                 validation.wait()
             validation.cancel()
             raise
+        finally:
+            if guidelines is not None:
+                guidelines.cancel()  # nothing if its page was taken
         runner.close()
 
 
@@ -1056,24 +1062,52 @@ class _Previous:
         return self.read_file(rel, digest) if isinstance(digest, str) else None
 
 
-def _guidelines(sources: list[Source], ctx, previous: _Previous) -> tuple[str, dict[str, bytes] | None]:
-    """(key, ``{"guidelines.html": bytes}``): the page generated from the schema, or the previous one.
+def _guidelines_sample(sources: list[Source], lang: str) -> tuple[str, list[Path]]:
+    """(key, files) of the guidelines page: its examples come from the register and the first chapters (enough
+    to find one of each element; reading a thousand chapters for them would slow every build)."""
+    sample = [s for s in sources if s.kind == "register"] + [s for s in sources if s.kind == "chapter"][:GUIDELINE_SAMPLE]
+    return hash_bytes(tool_fingerprint(), lang, *(f"{s.path}={s.digest}" for s in sample)), [s.path for s in sample]
 
-    Its examples come from the register and the first chapters (enough to find
-    one of each element; reading a thousand chapters for them would slow every build).
-    """
+
+def _render_guidelines(files: list[Path], lang: str) -> bytes | None:
     try:
         from .guidelines import render_page
     except ImportError:
-        return "", None
-    sample = [s for s in sources if s.kind == "register"] + [s for s in sources if s.kind == "chapter"][:GUIDELINE_SAMPLE]
+        return None
+    return render_page(files, lang=lang)
+
+
+def _start_guidelines(sources: list[Source], lang: str, previous: dict):
+    """The guidelines page made in a forked process while the chapters are transformed (it needs no Saxon, and
+    reading the schema takes a tenth of a one-chapter build), unless the previous one can be taken; or None."""
+    key, files = _guidelines_sample(sources, lang)
+    edition = previous.get("edition") if isinstance(previous, dict) else None
+    if isinstance(edition, dict) and edition.get("guidelines_key") == key:
+        return None
+    from . import background
+
+    return background.start(_render_guidelines, files, lang)
+
+
+def _guidelines(sources: list[Source], ctx, previous: _Previous, beside=None) -> tuple[str, dict[str, bytes] | None]:
+    """(key, ``{"guidelines.html": bytes}``): the page generated from the schema, or the previous one (``beside``:
+    the page being made by :func:`_start_guidelines`)."""
     lang = getattr(ctx, "language", "en") or "en"
-    key = hash_bytes(tool_fingerprint(), lang, *(f"{s.path}={s.digest}" for s in sample))
+    key, files = _guidelines_sample(sources, lang)
     if previous.guidelines_key == key:
         data = previous.read("guidelines.html")
         if data is not None:
             return key, {"guidelines.html": data}
-    return key, {"guidelines.html": render_page([s.path for s in sample], lang=lang)}
+    page = None
+    if beside is not None:
+        from . import background
+
+        try:
+            page = beside.result()
+        except background.Failed:
+            pass
+    page = page if page is not None else _render_guidelines(files, lang)
+    return (key, {"guidelines.html": page}) if page is not None else ("", None)
 
 
 def _pages_key(manifest: dict, chapters: list[Source], register: Source | None, ctx,
@@ -1182,7 +1216,7 @@ def _resplice(stage: Stage, order: list[str], layouts: dict, manifest: dict, pre
 
 
 def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Source | None, ctx,
-              result: BuildResult, previous: _Previous) -> dict:
+              result: BuildResult, previous: _Previous, guidelines=None) -> dict:
     """Add what the whole edition shares (TEI copies, edition-wide pages, assets); return the site's manifest."""
     files: dict[str, str] = {}
     warnings: list[Diagnostic] = []
@@ -1195,7 +1229,7 @@ def _assemble(stage: Stage, manifest: dict, sources: list[Source], register: Sou
             files[rel] = stage.write(rel, s.data)
     if ctx is not None:
         chapters = [s for s in sources if s.kind == "chapter"]
-        edition["guidelines_key"], extra = _guidelines(sources, ctx, previous)
+        edition["guidelines_key"], extra = _guidelines(sources, ctx, previous, guidelines)
         pages_key = _pages_key(manifest, chapters, register, ctx, extra)
         edition["pages_key"] = pages_key
         reused = previous.pages(stage, pages_key)

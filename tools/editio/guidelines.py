@@ -74,17 +74,21 @@ class _Schema:
         for d in self.root.iter(_R + "define"):
             # combine="choice"/"interleave" defines: keep them all
             self.defines.setdefault(d.get("name"), []).append(d)
+        # define name -> the element pattern it is made of, for the defines that are one element (looked up for
+        # every reference the walks meet: worked out once)
+        self.element_defines: dict[str, etree._Element] = {}
+        for name, nodes in self.defines.items():
+            for d in nodes:
+                sig = _significant(d)
+                if len(sig) == 1 and sig[0].tag == _R + "element":
+                    self.element_defines.setdefault(name, sig[0])
 
     def is_element_define(self, name: str) -> bool:
-        return any(len(_significant(d)) == 1 and _significant(d)[0].tag == _R + "element"
-                   for d in self.defines.get(name, []))
+        return name in self.element_defines
 
     def element_name_of(self, name: str) -> str | None:
-        for d in self.defines.get(name, []):
-            sig = _significant(d)
-            if len(sig) == 1 and sig[0].tag == _R + "element":
-                return sig[0].get("name")
-        return None
+        node = self.element_defines.get(name)
+        return node.get("name") if node is not None else None
 
     def values_of(self, node, seen) -> tuple[list[tuple[str, str]], str]:
         """(closed value list, datatype) of an attribute's content pattern."""
