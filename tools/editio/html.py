@@ -703,10 +703,11 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None,
 
     By default (``jobs`` None) the chapter pages are made in this process while a forked one makes the extracts
     and the edition-wide pages (see :func:`_edition_side`), from SPLIT_FROM_FILES files on and where forking is
-    safe (:func:`editio.background.can_fork`); otherwise in one process, as with ``jobs`` 1. With ``jobs`` > 1 (and enough chapters) ``jobs`` processes make the
-    chapters' extracts, pages and parts of the edition-wide pages: this one and ``jobs`` - 1 workers, each owning
-    a share of the chapters (only the titles and the parts travel); this one then splices the edition-wide pages
-    together. The files are the same whichever way they are made.
+    safe (:func:`editio.background.can_fork`); otherwise in one process, as with ``jobs`` 1. With ``jobs`` > 1
+    (and enough chapters) ``jobs`` processes make the chapters' extracts, pages and parts of the edition-wide
+    pages: this one and ``jobs`` - 1 workers, each owning a share of the chapters (only the titles and the parts
+    travel); this one then splices the edition-wide pages together. The files are the same whichever way they
+    are made.
     """
     side = None
     if jobs is None and len(edition.files) >= SPLIT_FROM_FILES:
@@ -762,7 +763,7 @@ def _chapter_pages(edition: Edition, chapters: list[Path], register: Path | None
 def _edition_side(edition: Edition) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """Everything of the site but the chapter pages, the assets and the sources: the extracts, the parts and the
     edition-wide pages, with their driver alone; and the warnings of making them. :func:`build_site` runs it in a
-    forked process beside :func:`_chapter_pages` (the two take about as long for one chapter, compile included)."""
+    forked process beside :func:`_chapter_pages`, each compiling only its half of the stylesheets."""
     warnings: list[Diagnostic] = []
     with _driving(_EDITION_SIDE):
         chapters, register, trees = _split(edition.files)
