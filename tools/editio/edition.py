@@ -46,6 +46,29 @@ def is_register(tree) -> bool:
     return has_lists and not has_div
 
 
+def title_xml(root) -> str:
+    """What a chapter's title is made from, as XML: a copy of the chapter with only its header's titleStmt and
+    the first head of its body (``f:chapter-title`` in xslt/common/document.xsl looks at nothing else), so that
+    titles can be made without handing Saxon whole chapters."""
+    from copy import deepcopy
+
+    from lxml import etree
+
+    tei = f"{{{TEI_NS}}}"
+    out = etree.Element(root.tag, nsmap=root.nsmap)
+    stmt = root.find(f"{tei}teiHeader/{tei}fileDesc/{tei}titleStmt")
+    if stmt is not None:
+        header = etree.SubElement(etree.SubElement(out, f"{tei}teiHeader"), f"{tei}fileDesc")
+        header.append(deepcopy(stmt))
+    head = next(iter(root.xpath("(//t:text/t:body//t:head)[1]", namespaces={"t": TEI_NS})), None)
+    if head is not None:
+        body = etree.SubElement(etree.SubElement(out, f"{tei}text"), f"{tei}body")
+        copy = deepcopy(head)
+        copy.tail = None
+        body.append(copy)
+    return etree.tostring(out, encoding="unicode")
+
+
 @dataclass
 class Edition:
     """The TEI files of one edition, in reading order, with its settings."""

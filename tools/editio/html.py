@@ -35,7 +35,7 @@ from pathlib import Path
 from lxml import etree
 
 from .diagnostics import WARNING, Diagnostic, EditioError, ERROR, usage_error
-from .edition import TEI_NS, Edition, is_register
+from .edition import TEI_NS, Edition, is_register, title_xml
 from .resources import xslt_path
 from .xmlload import load_xml, parse_bytes
 
@@ -381,14 +381,6 @@ def _note_copies(chapters: list[Path], trees: dict) -> bool:
     return sum(int(_BODY_NOTES(trees[path])) for path in chapters) <= NOTES_IN_FULL
 
 
-def _extract_node_title(doc) -> str:
-    """The title attribute of an extract held as an XDM document."""
-    for child in doc.children or []:
-        if child.node_kind_str == "element":
-            return child.get_attribute_value("title") or ""
-    return ""
-
-
 def chapter_parts(extract, register: Path | None, ctx: SiteContext,
                   diagnostics: list[Diagnostic] | None = None) -> tuple[bytes, bytes]:
     """(summary, parts) of one chapter for the edition-wide pages, from its extract (bytes or XDM document).
@@ -673,15 +665,6 @@ def _parse_chapter(path: Path, tree: etree._ElementTree | None = None):
     return parse_text(_marked_text(tree if tree is not None else load_xml(path), path))
 
 
-def _extract_title(extract: bytes) -> str:
-    """The title attribute of an extract, read from its root start tag alone (extracts are large)."""
-    start = re.search(rb"<x:extract\b[^>]*>", extract)
-    try:
-        return etree.fromstring(start.group(0)[:-1].rstrip(b"/") + b"/>").get("title") or ""
-    except (AttributeError, etree.XMLSyntaxError):  # not the expected start tag: read it all
-        return parse_bytes(extract, "extract").getroot().get("title") or ""
-
-
 #: Fewer chapters than this are transformed in the main process even with jobs > 1: a worker costs a Python
 #: start, Saxon's and a stylesheet compile (about 0.4 s of CPU).
 PARALLEL_MIN_CHAPTERS = 16
@@ -737,26 +720,34 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None,
     return dict(sorted(files.items()))
 
 
-def _chapter_title(doc, chapter: Path, diagnostics) -> str:
-    """A parsed chapter's title, as its extract gives it."""
-    out, _ = _run("title", xdm_node=doc, diagnostics=diagnostics, fallback=str(chapter), method="text", params={})
-    return out
+def titles_of(parts: list[str], diagnostics: list[Diagnostic] | None = None) -> list[str]:
+    """Chapters' titles, as their extracts and pages give them, from what each is made of
+    (:func:`editio.edition.title_xml`), in one run."""
+    if not parts:
+        return []
+    out, _ = _run("title", xml_text="<titles>" + "".join(parts) + "</titles>", diagnostics=diagnostics,
+                  fallback="titles", method="text", params={})
+    return [line.strip() for line in out.split("\n")[:len(parts)]]
+
+
+def _site_context(edition: Edition, chapters: list[Path], register: Path | None, trees: dict,
+                  diagnostics) -> SiteContext:
+    """The site context with every chapter's title (made before any chapter is transformed)."""
+    ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
+    titles = titles_of([title_xml(trees[path].getroot()) for path in chapters], diagnostics)
+    ctx.chapters.extend(ChapterInfo(stem=path.stem, title=title or path.stem, page=page_name(path.stem))
+                        for path, title in zip(chapters, titles))
+    return ctx
 
 
 def _chapter_pages(edition: Edition, chapters: list[Path], register: Path | None, trees: dict,
                    diagnostics) -> dict[str, bytes]:
-    """Every chapter's page, with the chapter pages' driver alone (the navigation's titles come from the
-    chapters themselves, not from their extracts)."""
+    """Every chapter's page, with the chapter pages' driver alone."""
     with _driving(_CHAPTERS):
-        ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
-        docs = {}
-        for path in chapters:
-            docs[path] = _parse_chapter(path, trees.pop(path))
-            ctx.chapters.append(ChapterInfo(stem=path.stem, title=_chapter_title(docs[path], path, diagnostics)
-                                            or path.stem, page=page_name(path.stem)))
+        ctx = _site_context(edition, chapters, register, trees, diagnostics)
         files: dict[str, bytes] = {}
-        for path in chapters:
-            files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
+        for path in chapters:  # one at a time: a parsed chapter is dropped as soon as its page is made
+            files.update(_page_of(_parse_chapter(path, trees.pop(path)), path, register, ctx, diagnostics))
         return files
 
 
@@ -767,50 +758,38 @@ def _edition_side(edition: Edition) -> tuple[dict[str, bytes], list[Diagnostic]]
     warnings: list[Diagnostic] = []
     with _driving(_EDITION_SIDE):
         chapters, register, trees = _split(edition.files)
-        ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
+        ctx = _site_context(edition, chapters, register, trees, warnings)
         note_copies = _note_copies(chapters, trees)
         header = edition_header(chapters[0], trees[chapters[0]])
-        extracts = {}
-        for path in chapters:
-            extracts[path] = _extract_of(_parse_chapter(path, trees.pop(path)), path, warnings, as_node=True,
-                                         header=False, note_copies=note_copies)
-            ctx.chapters.append(ChapterInfo(stem=path.stem, title=_extract_node_title(extracts[path]) or path.stem,
-                                            page=page_name(path.stem)))
-        parts = [chapter_parts(extracts.pop(path), register, ctx, warnings) for path in chapters]
+        parts = []
+        for path in chapters:  # one at a time, as the chapter pages are
+            extract = _extract_of(_parse_chapter(path, trees.pop(path)), path, warnings, as_node=True,
+                                  header=False, note_copies=note_copies)
+            parts.append(chapter_parts(extract, register, ctx, warnings))
         return pages_from_parts(register, parts, ctx, header, diagnostics=warnings), warnings
 
 
 def _all_pages(edition: Edition, chapters: list[Path], register: Path | None, trees: dict, diagnostics,
                jobs: int) -> dict[str, bytes]:
     """Every page of the site, in this process (and ``jobs`` - 1 workers: see :func:`build_site`)."""
-    ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
-    files: dict[str, bytes] = {}
+    ctx = _site_context(edition, chapters, register, trees, diagnostics)
     note_copies = _note_copies(chapters, trees)
     header = edition_header(chapters[0], trees[chapters[0]])
     own, workers = chapters, None
     if jobs > 1 and len(chapters) >= PARALLEL_MIN_CHAPTERS:
         own, shares = _shares(chapters, jobs)
         workers = _ChapterWorkers(shares)
+    files: dict[str, bytes] = {}
+    parts: dict[Path, tuple[bytes, bytes]] = {}
     try:
         if workers is not None:
-            workers.request_extracts(note_copies)  # the workers make theirs while this process makes its own
-        own_trees = {path: trees.pop(path) for path in own}
+            workers.start(register, ctx, note_copies)  # the workers make theirs while this process makes its own
+        for path in own:  # one at a time: each chapter is parsed once for its page, extract and parts, then dropped
+            doc = _parse_chapter(path, trees.pop(path))
+            files.update(_page_of(doc, path, register, ctx, diagnostics))
+            extract = _extract_of(doc, path, diagnostics, as_node=True, header=False, note_copies=note_copies)
+            parts[path] = chapter_parts(extract, register, ctx, diagnostics)
         trees.clear()
-        docs, extracts, titles, parts = {}, {}, {}, {}
-        for path in own:  # each chapter is loaded and parsed once, for its extract and its page
-            docs[path] = _parse_chapter(path, own_trees.pop(path))
-            extracts[path] = _extract_of(docs[path], path, diagnostics, as_node=True, header=False,
-                                         note_copies=note_copies)
-            titles[path] = _extract_node_title(extracts[path])
-        if workers is not None:
-            titles.update(workers.titles(diagnostics))
-        for path in chapters:
-            ctx.chapters.append(ChapterInfo(stem=path.stem, title=titles[path] or path.stem, page=page_name(path.stem)))
-        if workers is not None:
-            workers.start_pages(register, ctx)  # the workers make their pages while this process makes its own
-        for path in own:
-            files.update(_page_of(docs.pop(path), path, register, ctx, diagnostics))
-            parts[path] = chapter_parts(extracts.pop(path), register, ctx, diagnostics)
         if workers is not None:
             pages, their_parts = workers.pages(diagnostics)
             files.update(pages)
@@ -839,8 +818,8 @@ def _shares(chapters: list[Path], jobs: int) -> tuple[list[Path], list[list[Path
 
 
 class _ChapterWorkers:
-    """Spawned processes that each own a fixed share of the chapters: a worker makes its chapters' extracts,
-    keeps them parsed, then makes their pages, so every chapter is loaded and parsed once."""
+    """Spawned processes that each own a fixed share of the chapters: a worker makes its chapters' pages and
+    parts, parsing each chapter once."""
 
     def __init__(self, shares: list[list[Path]]):
         import multiprocessing
@@ -873,23 +852,12 @@ class _ChapterWorkers:
             results.append(value)
         return results
 
-    def request_extracts(self, note_copies: bool) -> None:
+    def start(self, register: Path | None, ctx: SiteContext, note_copies: bool) -> None:
         for conn in self.conns:
-            conn.send(("extracts", note_copies))
-
-    def titles(self, diagnostics) -> dict[Path, str]:
-        """The titles of the extracts asked for by :meth:`request_extracts` (the workers keep the extracts)."""
-        made = {}
-        for share, titles in zip(self.shares, self._results(diagnostics)):
-            made.update(zip(share, titles))
-        return made
-
-    def start_pages(self, register: Path | None, ctx: SiteContext) -> None:
-        for conn in self.conns:
-            conn.send(("pages", register, ctx))
+            conn.send(("pages", register, ctx, note_copies))
 
     def pages(self, diagnostics) -> tuple[dict[str, bytes], dict[Path, tuple[bytes, bytes]]]:
-        """The chapter pages asked for by :meth:`start_pages`, and the chapters' parts (:func:`chapter_parts`)."""
+        """The chapter pages asked for by :meth:`start`, and the chapters' parts (:func:`chapter_parts`)."""
         files: dict[str, bytes] = {}
         parts: dict[Path, tuple[bytes, bytes]] = {}
         for share, (pages, made) in zip(self.shares, self._results(diagnostics)):
@@ -913,9 +881,7 @@ class _ChapterWorkers:
 
 
 def _worker_main(conn, chapters: list[Path]) -> None:
-    """A chapter worker's loop: ("extracts", note_copies), ("pages", register, ctx) or ("stop",)."""
-    docs: dict[Path, object] = {}
-    extracts: dict[Path, object] = {}
+    """A chapter worker's loop: ("pages", register, ctx, note_copies) or ("stop",)."""
     try:
         while True:
             try:
@@ -926,25 +892,14 @@ def _worker_main(conn, chapters: list[Path]) -> None:
                 return
             warnings: list[Diagnostic] = []
             try:
-                if message[0] == "extracts":
-                    _, note_copies = message
-                    result = []
-                    for path in chapters:
-                        docs[path] = _parse_chapter(path)
-                        extracts[path] = _extract_of(docs[path], path, warnings, as_node=True, header=False,
-                                                     note_copies=note_copies)
-                        result.append(_extract_node_title(extracts[path]))
-                else:
-                    _, register, ctx = message
-                    pages, made = {}, []
-                    for path in chapters:
-                        doc = docs.pop(path, None) or _parse_chapter(path)
-                        pages.update(_page_of(doc, path, register, ctx, warnings))
-                        extract = extracts.pop(path, None) or _extract_of(doc, path, warnings, as_node=True,
-                                                                          header=False)
-                        made.append(chapter_parts(extract, register, ctx, warnings))
-                    result = (pages, made)
-                conn.send(("ok", result, warnings))
+                _, register, ctx, note_copies = message
+                pages, made = {}, []
+                for path in chapters:
+                    doc = _parse_chapter(path)
+                    pages.update(_page_of(doc, path, register, ctx, warnings))
+                    extract = _extract_of(doc, path, warnings, as_node=True, header=False, note_copies=note_copies)
+                    made.append(chapter_parts(extract, register, ctx, warnings))
+                conn.send(("ok", (pages, made), warnings))
             except EditioError as exc:
                 conn.send(("error", exc, []))
             except Exception as exc:  # an editio bug: report it in the main process with its message

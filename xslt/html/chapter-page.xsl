@@ -9,12 +9,6 @@
   xmlns:m="urn:editio:mode"
   exclude-result-prefixes="#all">
 
-  <!-- One TEI chapter → its title as plain text, exactly as its extract gives it (for navigation when the chapter
-       pages are made apart from the extracts). -->
-  <xsl:template match="/" mode="m:title">
-    <xsl:value-of select="f:chapter-title(.)"/>
-  </xsl:template>
-
   <xsl:template match="/" mode="m:chapter-page">
     <xsl:apply-templates select="tei:TEI" mode="m:chapter-page"/>
   </xsl:template>

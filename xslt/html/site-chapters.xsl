@@ -1,9 +1,9 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- Driver of the chapter pages alone: the modules of site.xsl that a chapter page needs, for a process that makes
-     only chapter pages while another makes the edition-wide pages (editio.html: the two take about as long to
-     compile as site.xsl does, so on two cores the compile is shared). Modes as in site.xsl:
+     only chapter pages while another makes the rest with site-edition.xsl (editio.html, from a few chapters on:
+     each compiles less than site.xsl, side by side on two cores). Modes as in site.xsl:
        m:chapter-page  one TEI chapter → its HTML page
-       m:title         one TEI chapter → its title as plain text (as its extract gives it)
+       m:title         <titles> of chapters' title parts → their titles, one per line
      and the named template t:popover-digest. -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -18,6 +18,7 @@
   <xsl:include href="../common/reading.xsl"/>
   <xsl:include href="../common/paragraphs.xsl"/>
   <xsl:include href="../common/document.xsl"/>
+  <xsl:include href="titles.xsl"/>
   <xsl:include href="layout.xsl"/>
   <xsl:include href="core.xsl"/>
   <xsl:include href="namesdates.xsl"/>

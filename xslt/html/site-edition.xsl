@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- Driver of everything but the chapter pages: the modules of site.xsl that the extracts and the edition-wide
      pages need, for a process that makes them while another makes the chapter pages (see site-chapters.xsl).
-     Modes as in site.xsl: m:extract, m:summary, m:parts, m:edition. -->
+     Modes as in site.xsl: m:title, m:extract, m:summary, m:parts, m:edition. -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:m="urn:editio:mode"
@@ -15,6 +15,7 @@
   <xsl:include href="../common/reading.xsl"/>
   <xsl:include href="../common/paragraphs.xsl"/>
   <xsl:include href="../common/document.xsl"/>
+  <xsl:include href="titles.xsl"/>
   <xsl:include href="layout.xsl"/>
   <xsl:include href="core.xsl"/>
   <xsl:include href="namesdates.xsl"/>
@@ -37,5 +38,6 @@
   <xsl:mode name="m:edition"/>
   <xsl:mode name="m:summary"/>
   <xsl:mode name="m:parts"/>
+  <xsl:mode name="m:title"/>
 
 </xsl:stylesheet>

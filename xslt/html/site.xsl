@@ -4,7 +4,7 @@
      share the work, one compiles site-chapters.xsl (chapter pages) and the other site-edition.xsl (the rest): the same
      modules, split. editio chooses the initial mode:
        m:chapter-page  one TEI chapter → its HTML page (the principal result)
-       m:title         one TEI chapter → its title as plain text (chapter-page.xsl)
+       m:title         <titles> of chapters' title parts → their titles, one per line (titles.xsl)
        m:extract       one TEI chapter → its extract (extract.xsl; editio asks for XML serialization)
        m:edition       the chapters' summaries → the edition-wide pages (result documents; edition.xsl)
        m:summary       one extract → its summary for the edition-wide pages (parts.xsl; XML serialization)
@@ -24,6 +24,7 @@
   <xsl:include href="../common/reading.xsl"/>
   <xsl:include href="../common/paragraphs.xsl"/>
   <xsl:include href="../common/document.xsl"/>
+  <xsl:include href="titles.xsl"/>
   <xsl:include href="layout.xsl"/>
   <xsl:include href="core.xsl"/>
   <xsl:include href="namesdates.xsl"/>
