@@ -19,6 +19,7 @@ from editio import build as buildmod
 from editio import outputdir
 from editio.build import MANIFEST, InvalidEdition, build, merge
 from editio.diagnostics import Diagnostic, EditioError
+from editio.edition import Edition
 
 
 def _load_generator():
@@ -521,6 +522,40 @@ def test_the_edition_run_is_kept_while_only_parts_change(edition, monkeypatch):
     assert runs == [1, 1, 1] and b"1936-09-02" in (edition / "site" / "timeline.html").read_bytes()
     build(edition, out=edition / "fresh", force=True)
     assert snapshot(edition / "site") == snapshot(edition / "fresh")
+
+
+def test_notes_are_copied_into_extracts_only_while_the_notes_page_shows_them_in_full(tmp_path, monkeypatch):
+    """A small edition's notes page shows every note in full, from copies in the chapters' extracts; a large
+    one's shows their beginnings, and its extracts carry no copies. A build that crosses the line either way
+    remakes the extracts, and equals a fresh build and what `editio html` makes."""
+    from editio import html
+    from editio.html import write_site
+
+    monkeypatch.setattr(html, "NOTES_IN_FULL", 3)  # the sample chapter has one note
+    ed = make_edition(tmp_path / "ed", chapters=3)
+    site = ed / "site"
+    brief = b"Each note is shown by its beginning"
+
+    def check(full: bool) -> None:
+        notes = (site / "notes.html").read_bytes()
+        assert (brief not in notes) == full
+        extracts = [p.read_bytes() for p in (site / buildmod.EXTRACTS).glob("*.xml")]
+        assert extracts and all((b"<note" in x) == full for x in extracts)
+        build(ed, out=ed / "fresh", force=True)
+        assert snapshot(site) == snapshot(ed / "fresh")
+        shutil.rmtree(ed / "fresh")
+        write_site(Edition.load(ed), tmp_path / "html", jobs=1)
+        assert (tmp_path / "html" / "notes.html").read_bytes() == notes
+
+    build(ed)
+    check(full=True)
+    (ed / "tei" / "ch-0004.xml").write_bytes(make_chapter((SAMPLE / "chapter-1.xml").read_bytes(), 4))
+    result = build(ed)
+    assert result.rebuilt == ["ch-0001", "ch-0002", "ch-0003", "ch-0004"]
+    check(full=False)
+    (ed / "tei" / "ch-0004.xml").unlink()
+    build(ed)
+    check(full=True)
 
 
 def test_a_staged_file_written_again_never_changes_the_previous_output(tmp_path):

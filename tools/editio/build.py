@@ -50,7 +50,7 @@ from pathlib import Path
 from . import __version__
 from .config import OUTPUTS, READINGS, Config
 from .diagnostics import EXIT_INVALID, EXIT_USAGE, ERROR, Diagnostic, EditioError, Report, usage_error
-from .edition import Edition, is_register, title_xml
+from .edition import Edition, body_note_count, is_register, title_xml
 from .outputdir import STATS, Stage, hash_bytes, hash_file, locked, stat_cache_path
 from .progress import Progress
 from .resources import data_dir
@@ -202,6 +202,8 @@ class Source:
     _data: bytes | None = None
     #: What its title is made from (see edition.title_xml), kept when the file was parsed to learn its kind.
     title_xml: str | None = None
+    #: A chapter's notes (edition.body_note_count), counted then or taken from the manifest.
+    notes: int = 0
 
     @property
     def data(self) -> bytes:
@@ -238,8 +240,14 @@ def natural_key(name: str) -> list:
     return [(0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", name)]
 
 
-def _read_sources(edition: Edition, known_kinds: dict, known_digests: dict) -> list[Source]:
-    """Every input, read and hashed once, in reading order; the kind of unchanged files comes from the manifest."""
+def _notes_of(manifest: dict) -> dict:
+    notes = manifest.get("notes") if isinstance(manifest, dict) else None
+    return notes if isinstance(notes, dict) else {}
+
+
+def _read_sources(edition: Edition, known_kinds: dict, known_digests: dict, known_notes: dict) -> list[Source]:
+    """Every input, read and hashed once, in reading order; the kind (and a chapter's number of notes) of
+    unchanged files comes from the manifest."""
     sources, seen = [], {}
     for path in edition.files:
         try:
@@ -250,13 +258,17 @@ def _read_sources(edition: Edition, known_kinds: dict, known_digests: dict) -> l
             raise usage_error(path, f"two input files are both named {path.name!r} ({seen[src.name]} and {path})",
                               "build.duplicate-name", "output files are named after the input file; rename one")
         seen[src.name] = path
-        if known_digests.get(src.name) == src.digest and known_kinds.get(src.name) in ("chapter", "register"):
-            src.kind = known_kinds[src.name]
+        kind = known_kinds.get(src.name)
+        if known_digests.get(src.name) == src.digest and (
+                kind == "register" or (kind == "chapter" and type(known_notes.get(src.name)) is int)):
+            src.kind = kind
+            src.notes = known_notes.get(src.name, 0)
         else:
             tree = parse_bytes(src.data, str(path))
             src.kind = "register" if is_register(tree) else "chapter"
             if src.kind == "chapter":  # a changed chapter's title is needed next: keep what it is made from
                 src.title_xml = title_xml(tree.getroot())
+                src.notes = body_note_count(tree)
         sources.append(src)
     registers = [s for s in sources if s.kind == "register"]
     if len(registers) > 1:
@@ -358,6 +370,8 @@ class Job:
     ctx: object = None
     #: The chapter's extract made by an earlier build, when the page is made again but the extract is not.
     extract_file: Path | None = None
+    #: Whether the extract carries copies of the notes (see html.needs_note_copies).
+    note_copies: bool = True
 
 
 @dataclass
@@ -385,7 +399,9 @@ def render(job: Job) -> Rendered:
     if "extract" in job.what:
         from . import html
 
-        out["extract"] = {extract_path(job.name): html.chapter_extract(job.path, warnings)}
+        # without the teiHeader: the edition-wide pages take the first chapter's from the chapter itself
+        out["extract"] = {extract_path(job.name): html.chapter_extract(job.path, warnings, header=False,
+                                                                       note_copies=job.note_copies)}
     if "text" in job.what:
         from .textexport import text_of_file
 
@@ -769,7 +785,7 @@ class _Build:
     def run(self, jobs: int) -> None:
         t = time.perf_counter()
         prev = self.previous
-        sources = _read_sources(self.edition, prev.get("kinds", {}), prev.get("inputs", {}))
+        sources = _read_sources(self.edition, prev.get("kinds", {}), prev.get("inputs", {}), _notes_of(prev))
         _check_output(self.settings, sources)
         tool, sfp = tool_fingerprint(), self.settings.fingerprint()
         inputs = {s.name: s.digest for s in sources}
@@ -824,6 +840,10 @@ class _Build:
 
             # Phase 2: this build's chapters: extract (edition-wide data), text and page, where changed.
             page_base = hash_bytes(tool, sfp, register.digest if register else "")
+            # Whether extracts carry copies of the notes depends on the whole edition's number of notes (the
+            # notes page shows them in full only in a small edition): part of the extract's and page's keys.
+            note_copies = self.want_html and _html_module().needs_note_copies(sum(s.notes for s in chapters))
+            copies = "note copies" if note_copies else ""
             reused: dict[str, dict[str, dict]] = {}
             fresh: dict[str, dict[str, dict[str, str]]] = {}  # name -> unit -> {rel: hash}, written
             warnings: dict[str, list[Diagnostic]] = {}
@@ -833,10 +853,10 @@ class _Build:
                 where, page_ctx = str(s.path), None
                 wanted = {"text": hash_bytes(tool, sfp, s.digest, where, "text")} if self.want_text else {}
                 if self.want_html:
-                    wanted["extract"] = hash_bytes(tool, s.digest, where, "extract")
+                    wanted["extract"] = hash_bytes(tool, s.digest, where, "extract", copies)
                     # a page is keyed on the context it is made with: its own place and neighbours only
                     page_ctx = ctx.around(s.name)
-                    wanted["page"] = hash_bytes(page_base, _ctx_fingerprint(page_ctx), s.digest, where, "page")
+                    wanted["page"] = hash_bytes(page_base, _ctx_fingerprint(page_ctx), s.digest, where, "page", copies)
                 what = []
                 for unit, k in wanted.items():
                     keys[s.name, unit] = k
@@ -849,7 +869,8 @@ class _Build:
                     old_extract = reused.get(s.name, {}).get("extract", {}).get(extract_path(s.name))
                     second.append(Job(s.name, s.path, tuple(sorted(what)), self.settings.reading,
                                       register.path if register else None, page_ctx if "page" in what else None,
-                                      Path(old_extract[1]) if old_extract and "page" in what else None))
+                                      Path(old_extract[1]) if old_extract and "page" in what else None,
+                                      note_copies))
             self.progress.stage("transforming chapters", len(second))
             for r in runner.map(second):
                 stage = stage or Stage(self.settings.out_dir)
@@ -864,7 +885,8 @@ class _Build:
                 "format": MANIFEST_FORMAT, "tool": tool, "kind": kind,
                 "shard": list(self.shard) if self.shard else None, "all_key": all_key,
                 "settings": {"fingerprint": sfp, "reading": self.settings.reading, "outputs": self.settings.outputs},
-                "inputs": inputs, "kinds": {s.name: s.kind for s in sources}, "validation": validation.wait(),
+                "inputs": inputs, "kinds": {s.name: s.kind for s in sources},
+                "notes": {s.name: s.notes for s in sources if s.kind == "chapter"}, "validation": validation.wait(),
                 "titles": {n: titles[n] for n in sorted(titles)},
             }
             if not fresh and not need_pdf and self._unchanged(head, mine, reused, pdf_key):
@@ -1267,7 +1289,7 @@ def merge(parts: list[str | Path], root: str | Path | None = None, *, out: str |
 
 def _mergelocked(edition, settings, parts, manifests, progress, result):
     first = manifests[0]
-    sources = _read_sources(edition, first["kinds"], first["inputs"])
+    sources = _read_sources(edition, first["kinds"], first["inputs"], _notes_of(first))
     _check_output(settings, sources)
     inputs = {s.name: s.digest for s in sources}
     n = first.get("shard", [0, 0])[1]
@@ -1321,6 +1343,7 @@ def _mergelocked(edition, settings, parts, manifests, progress, result):
         manifest = {
             "format": MANIFEST_FORMAT, "tool": tool_fingerprint(), "kind": "part", "shard": None,
             "all_key": first["all_key"], "settings": first["settings"], "inputs": inputs, "kinds": first["kinds"],
+            "notes": {s.name: s.notes for s in sources if s.kind == "chapter"},
             "validation": first["validation"], "titles": first.get("titles", {}),
             "chapters": {name: entries[name] for name in sorted(entries)}, "pdf": pdf_unit,
         }

@@ -46,6 +46,11 @@ def is_register(tree) -> bool:
     return has_lists and not has_div
 
 
+def body_note_count(tree) -> int:
+    """How many notes a chapter's body has, not counting notes inside notes (the notes its extract lists)."""
+    return int(tree.xpath("count(/t:TEI/t:text/t:body//t:note[not(ancestor::t:note)])", namespaces={"t": TEI_NS}))
+
+
 def title_xml(root) -> str:
     """What a chapter's title is made from, as XML: a copy of the chapter with only its header's titleStmt and
     the first head of its body (``f:chapter-title`` in xslt/common/document.xsl looks at nothing else), so that

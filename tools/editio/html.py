@@ -35,7 +35,7 @@ from pathlib import Path
 from lxml import etree
 
 from .diagnostics import WARNING, Diagnostic, EditioError, ERROR, usage_error
-from .edition import TEI_NS, Edition, is_register, title_xml
+from .edition import TEI_NS, Edition, body_note_count, is_register, title_xml
 from .resources import xslt_path
 from .xmlload import load_xml, parse_bytes
 
@@ -348,15 +348,18 @@ def _page_of(doc, chapter: Path, register, ctx, diagnostics) -> dict[str, bytes]
     return {page: out.encode("utf-8")}
 
 
-def chapter_extract(chapter: Path, diagnostics: list[Diagnostic] | None = None) -> bytes:
+def chapter_extract(chapter: Path, diagnostics: list[Diagnostic] | None = None, *, header: bool = True,
+                    note_copies: bool = True) -> bytes:
     """What the edition-wide pages need from one chapter, as a small XML document.
 
     It holds the chapter's title, page and order key, its teiHeader, every mention
     (register id, paragraph, snippet), note and dated mention. It depends only on
-    the chapter file, so a build can cache it by the file's hash.
+    the chapter file, so a build can cache it by the file's hash. Without
+    ``header`` or ``note_copies`` it leaves out the copy of the teiHeader or of
+    each note (see :func:`needs_note_copies`).
     """
     chapter = Path(chapter)
-    return _extract_of(_chapter_doc(chapter), chapter, diagnostics)
+    return _extract_of(_chapter_doc(chapter), chapter, diagnostics, header=header, note_copies=note_copies)
 
 
 def _extract_of(doc, chapter: Path, diagnostics, as_node: bool = False, header: bool = True,
@@ -372,13 +375,14 @@ def _extract_of(doc, chapter: Path, diagnostics, as_node: bool = False, header: 
     return out if as_node else out.encode("utf-8")
 
 
-_BODY_NOTES = etree.XPath("count(/t:TEI/t:text/t:body//t:note[not(ancestor::t:note)])", namespaces={"t": TEI_NS})
+def needs_note_copies(note_count: int) -> bool:
+    """Whether the extracts of an edition with this many notes (:func:`editio.edition.body_note_count`, summed)
+    need copies of the notes: the notes page shows notes in full only up to NOTES_IN_FULL notes."""
+    return note_count <= NOTES_IN_FULL
 
 
 def _note_copies(chapters: list[Path], trees: dict) -> bool:
-    """Whether a site's extracts need copies of the notes: the notes page shows notes in full only up to
-    NOTES_IN_FULL notes (the same notes extract.xsl lists)."""
-    return sum(int(_BODY_NOTES(trees[path])) for path in chapters) <= NOTES_IN_FULL
+    return needs_note_copies(sum(body_note_count(trees[path]) for path in chapters))
 
 
 def chapter_parts(extract, register: Path | None, ctx: SiteContext,
