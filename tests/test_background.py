@@ -51,6 +51,21 @@ def test_a_call_that_raises_or_dies_is_reported_as_failed(function):
         pending.result()
 
 
+def _dies_unless_in(pid: int) -> int:
+    if os.getpid() != pid:
+        os._exit(7)
+    return os.getpid()
+
+
+def test_value_makes_a_failed_call_again_here():
+    """What every caller does with a child that failed: the call is made in this process, where its error (if
+    it raises) is raised as usual."""
+    assert background.start(_dies_unless_in, os.getpid()).value() == os.getpid()
+    assert background.start(_answer, 3).value()["pid"] != os.getpid()  # a call that worked is not made again
+    with pytest.raises(ValueError, match="no such thing"):
+        background.start(_raises).value()
+
+
 def test_cancel_stops_the_call_and_reaps_its_process():
     pending = background.start(_sleeps, 30)
     started = time.monotonic()

@@ -269,7 +269,9 @@ def test_what_is_made_beside_the_chapters_is_what_one_process_makes(tmp_path, mo
     assert (ed / "here" / "edition.pdf").read_bytes()[:5] == b"%PDF-"
     assert snapshot(ed / "forked") == snapshot(ed / "here")
 
-    class Crashed:
+    class Crashed(background.Pending):
+        """A forked process that died without a result."""
+
         def result(self):
             raise background.Failed("the process ended without a result")
 
@@ -277,7 +279,8 @@ def test_what_is_made_beside_the_chapters_is_what_one_process_makes(tmp_path, mo
             pass
 
     started = []
-    monkeypatch.setattr(background, "start", lambda function, *args: started.append(function.__name__) or Crashed())
+    monkeypatch.setattr(background, "start",
+                        lambda function, *args: started.append(function.__name__) or Crashed(-1, -1, function, args))
     build(ed, out=ed / "again")
     assert started == ["_validated", "render_pdf", "_render_guidelines"]  # each made again here
     assert snapshot(ed / "again") == snapshot(ed / "here")

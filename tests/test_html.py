@@ -524,7 +524,7 @@ class _SideInThisProcess:
 
         fail, calls = self.fail, self.calls
 
-        class Pending:
+        class Pending(background.Pending):
             def result(self):
                 calls.append(function.__name__)
                 if fail:
@@ -534,7 +534,7 @@ class _SideInThisProcess:
             def cancel(self):
                 pass
 
-        return Pending()
+        return Pending(-1, -1, function, args)
 
 
 @pytest.mark.parametrize("fail", [False, True], ids=["side-by-side", "side-process-fails"])

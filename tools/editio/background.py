@@ -16,15 +16,24 @@ import sys
 
 
 class Failed(Exception):
-    """The call did not return: it raised, or its process died. The caller should make it again itself."""
+    """The call did not return: it raised, or its process died (:meth:`Pending.value` then makes it again)."""
 
 
 class Pending:
-    """A call running in a child process; :meth:`result` waits for it."""
+    """A call running in a child process; :meth:`value` (or :meth:`result`) waits for it."""
 
-    def __init__(self, pid: int, fd: int):
+    def __init__(self, pid: int, fd: int, function=None, args: tuple = ()):
         self.pid, self.fd = pid, fd
+        self.function, self.args = function, args
         self._done = False
+
+    def value(self):
+        """The call's return value; if its process failed, the call is made again here, so that an error is
+        raised as this process raises it."""
+        try:
+            return self.result()
+        except Failed:
+            return self.function(*self.args)
 
     def result(self):
         """The call's return value; :class:`Failed` if it raised or its process died."""
@@ -72,7 +81,7 @@ def start(function, *args) -> Pending | None:
     pid = os.fork()
     if pid:
         os.close(write_end)
-        return Pending(pid, read_end)
+        return Pending(pid, read_end, function, args)
     # The child: it must not keep the parent's files open (a lock held by a file descriptor would outlive a
     # killed parent), must not run the parent's exit handlers, and ends with os._exit whatever happens.
     status = 0

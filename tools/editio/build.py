@@ -10,9 +10,9 @@ summary and its blocks of the edition-wide pages, see html.chapter_parts).
 Because the state lives inside the output, it is swapped in together with it
 (:mod:`editio.outputdir`) and always describes exactly the files beside it.
 
-Each chapter's work is split in units with a key: its title (from its header's
-title statement and first heading alone), its extract and text (the chapter's hash and path)
-and its page with its parts (also the register's hash and the part of the
+Each chapter's work is split in units with a key: its title (from its title
+statement and first heading alone), its extract and text (the chapter's hash
+and path) and its page with its parts (also the register's hash and the part of the
 site context the page shows: its place and its neighbours' titles). A unit
 whose key is unchanged is not made again: its files are hard-linked from the
 previous output after their hashes are checked (through a stat cache, so
@@ -510,10 +510,9 @@ class _Runner:
             return None
         from . import background
 
-        pending = background.start(render_pdf, edition)  # a fork costs far less than a worker's start
-        if pending is not None:
-            self.beside = _PdfBeside(pending, edition)
-            return self.beside
+        self.beside = background.start(render_pdf, edition)  # a fork costs far less than a worker's start
+        if self.beside is not None:
+            return _Later(self.beside.value)
         if self.jobs > 1:
             return self._pool().submit(render_pdf, edition)
         return None
@@ -539,23 +538,14 @@ class _Runner:
         if self.pool is not None:
             self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
         if self.beside is not None:
-            self.beside.pending.cancel()  # nothing if its result was taken
+            self.beside.cancel()  # nothing if its result was taken
 
 
-class _PdfBeside:
-    """The PDF made in a forked process; made again here if that process fails (an error is then reported as
-    this process reports it)."""
+@dataclass
+class _Later:
+    """A result to wait for, as a pool's future gives it (``result()``)."""
 
-    def __init__(self, pending, edition: Edition):
-        self.pending, self.edition = pending, edition
-
-    def result(self) -> tuple[bytes, list[Diagnostic]]:
-        from . import background
-
-        try:
-            return self.pending.result()
-        except background.Failed:
-            return render_pdf(self.edition)
+    result: object
 
 
 # -- staging, locking, swapping ------------------------------------------------------------
@@ -603,14 +593,9 @@ class _Validation:
     def wait(self) -> dict:
         """The verdict (for the manifest); raises InvalidEdition or EditioError if the edition is not valid."""
         if self.verdict is None:
-            from . import background
-
             pending, self.pending = self.pending, None
             t = time.perf_counter()
-            try:
-                report = pending.result()
-            except background.Failed:  # the process died or raised: validate here, where errors show properly
-                report = _validated(self.sources, self.cache_path, self.use_cache, self.jobs)
+            report = pending.value()  # validated here if that process died or raised, where errors show properly
             self.result.timings["validate_beside"] = report.seconds
             self.result.timings["validate"] = self.result.timings.get("validate", 0.0) + time.perf_counter() - t
             self._finish(report)
@@ -1098,15 +1083,7 @@ def _guidelines(sources: list[Source], ctx, previous: _Previous, beside=None) ->
         data = previous.read("guidelines.html")
         if data is not None:
             return key, {"guidelines.html": data}
-    page = None
-    if beside is not None:
-        from . import background
-
-        try:
-            page = beside.result()
-        except background.Failed:
-            pass
-    page = page if page is not None else _render_guidelines(files, lang)
+    page = beside.value() if beside is not None else _render_guidelines(files, lang)
     return (key, {"guidelines.html": page}) if page is not None else ("", None)
 
 

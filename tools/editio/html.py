@@ -707,10 +707,7 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None,
             files = _all_pages(edition, chapters, register, trees, diagnostics, jobs or 1)
         else:
             files = _chapter_pages(edition, chapters, register, trees, diagnostics)
-            try:
-                pages, warnings = side.result()
-            except background.Failed:  # made again here, where an error is reported as the user expects
-                pages, warnings = _edition_side(edition)
+            pages, warnings = side.value()
             files.update(pages)
             if diagnostics is not None:
                 diagnostics.extend(warnings)

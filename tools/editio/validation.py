@@ -274,10 +274,7 @@ def _check_files(sch, todo: dict[Path, tuple[bytes, str]], jobs: int | None, tre
             gc.unfreeze()
         shares = [_check_share(sch, items, 0, jobs)]
         for i, worker in enumerate(workers, start=1):
-            try:
-                shares.append(worker.result() if worker is not None else _check_share(sch, items, i, jobs))
-            except background.Failed:
-                shares.append(_check_share(sch, items, i, jobs))
+            shares.append(worker.value() if worker is not None else _check_share(sch, items, i, jobs))
         made: dict = dict.fromkeys(todo)  # in the order of todo
         for first, share in enumerate(shares):
             for (f, _), result in zip(items[first::jobs], share):
@@ -324,10 +321,7 @@ def _findings(sch, facts, names: dict, trees, previous, record, same: bool, jobs
         gc.unfreeze()
     results = [_findings_share(*args, 0, jobs)]
     for i, worker in enumerate(workers, start=1):
-        try:
-            results.append(worker.result() if worker is not None else _findings_share(*args, i, jobs))
-        except background.Failed:
-            results.append(_findings_share(*args, i, jobs))
+        results.append(worker.value() if worker is not None else _findings_share(*args, i, jobs))
     found = []
     for share, mine in results:
         found.extend(share)
