@@ -369,7 +369,7 @@ Examples:
   editio html                          # the edition in this folder -> site/
   editio html --out /tmp/preview       # somewhere else
   editio html tei/ --strict            # warnings (unsafe URLs, unknown elements) fail the run
-  editio html -j 3                     # a large edition: chapters in 3 processes
+  editio html -j 4                     # a large edition on four cores: chapters in 4 processes
   editio html -j 1                     # everything in this one process
 """)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
