@@ -66,6 +66,20 @@ def test_value_makes_a_failed_call_again_here():
         background.start(_raises).value()
 
 
+def _share(parent: int, dies: int, first: int, step: int) -> tuple:
+    if first == dies and os.getpid() != parent:
+        os._exit(7)
+    return first, step, os.getpid()
+
+
+def test_in_shares_makes_share_0_here_and_the_others_beside_and_again_here_if_they_fail():
+    here = os.getpid()
+    made = background.in_shares(_share, here, 2, shares=3)
+    assert [(first, step) for first, step, _ in made] == [(0, 3), (1, 3), (2, 3)]
+    assert made[0][2] == here and made[1][2] != here  # share 1 in a child
+    assert made[2][2] == here  # its child died: made here
+
+
 def test_cancel_stops_the_call_and_reaps_its_process():
     pending = background.start(_sleeps, 30)
     started = time.monotonic()

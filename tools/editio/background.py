@@ -66,6 +66,22 @@ class Pending:
         os.waitpid(self.pid, 0)
 
 
+def in_shares(function, *args, shares: int) -> list:
+    """``[function(*args, i, shares) for i in range(shares)]``: share 0 made here while the others are made in
+    forked processes (one each); a share whose process cannot be started or fails is made here too."""
+    import gc
+
+    gc.freeze()  # the children then do not copy every page the collector would touch
+    try:
+        pending = [start(function, *args, i, shares) for i in range(1, shares)]
+    finally:
+        gc.unfreeze()
+    results = [function(*args, 0, shares)]
+    for i, call in enumerate(pending, start=1):
+        results.append(call.value() if call is not None else function(*args, i, shares))
+    return results
+
+
 def can_fork() -> bool:
     """Whether this process may fork a child that runs Python (see the module's docstring)."""
     return hasattr(os, "fork") and "saxonche" not in sys.modules

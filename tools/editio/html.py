@@ -692,7 +692,7 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None,
     and the edition-wide pages (see :func:`_edition_side`), from SPLIT_FROM_FILES files on and where forking is
     safe (:func:`editio.background.can_fork`); otherwise in one process, as with ``jobs`` 1. With ``jobs`` > 1
     (and enough chapters) ``jobs`` processes make the chapters' extracts, pages and parts of the edition-wide
-    pages: this one and ``jobs`` - 1 workers, each owning a share of the chapters (only the titles and the parts
+    pages: this one and ``jobs`` - 1 workers, each owning a share of the chapters (only their pages and parts
     travel); this one then splices the edition-wide pages together. The files are the same whichever way they
     are made.
     """

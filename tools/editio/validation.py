@@ -230,6 +230,17 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _shares(count: int, jobs: int | None) -> int:
+    """Among how many processes to share work on ``count`` files (1: do it here): never fewer than
+    PARALLEL_FROM / 2 files each, and only where this process may fork."""
+    if count < PARALLEL_FROM or (jobs is not None and jobs < 2):
+        return 1
+    from . import background  # (not for a small edition: every import is start-up time)
+
+    shares = min(default_jobs() if jobs is None else jobs, count // (PARALLEL_FROM // 2))
+    return shares if shares > 1 and background.can_fork() else 1
+
+
 def _check_share(sch, items: list, first: int, step: int) -> list:
     """Check every ``step``-th of ``items`` from ``first``: the entry (or EditioError) of each, without trees."""
     out = []
@@ -253,30 +264,14 @@ def _check_files(sch, todo: dict[Path, tuple[bytes, str]], jobs: int | None, tre
     either way, and so is the report.
     """
     items = list(todo.items())
-    if len(items) >= PARALLEL_FROM and (jobs is None or jobs > 1):
-        from . import background  # (not for a small edition: every import is start-up time)
-
-        jobs = min(default_jobs() if jobs is None else jobs, len(items) // (PARALLEL_FROM // 2))
-        if not background.can_fork():
-            jobs = 1
-    else:
-        jobs = 1
+    jobs = _shares(len(items), jobs)
     if jobs > 1:
-        import gc
-
+        from . import background
         from .rngcheck import _compiled_schema
 
         _compiled_schema()  # compiled once, before the fork, for every worker
-        gc.freeze()  # the children then do not copy every page the collector would touch
-        try:
-            workers = [background.start(_check_share, sch, items, i, jobs) for i in range(1, jobs)]
-        finally:
-            gc.unfreeze()
-        shares = [_check_share(sch, items, 0, jobs)]
-        for i, worker in enumerate(workers, start=1):
-            shares.append(worker.value() if worker is not None else _check_share(sch, items, i, jobs))
         made: dict = dict.fromkeys(todo)  # in the order of todo
-        for first, share in enumerate(shares):
+        for first, share in enumerate(background.in_shares(_check_share, sch, items, shares=jobs)):
             for (f, _), result in zip(items[first::jobs], share):
                 made[f] = (result, None)
         return made
@@ -304,26 +299,14 @@ def _findings_share(sch, facts, names: dict, trees, previous, record, same: bool
 def _findings(sch, facts, names: dict, trees, previous, record, same: bool, jobs: int | None) -> list:
     """``sch.findings`` for the reported files, shared among forked processes as :func:`_check_files` does.
     Fills ``record`` exactly as one call would (reused findings stay the very objects of ``previous``)."""
-    if len(names) < PARALLEL_FROM or (jobs is not None and jobs < 2):
+    jobs = _shares(len(names), jobs)
+    if jobs < 2:
         return sch.findings(facts, names, trees, previous, record, same_edition=same)
     from . import background
 
-    jobs = min(default_jobs() if jobs is None else jobs, len(names) // (PARALLEL_FROM // 2))
-    if jobs < 2 or not background.can_fork():
-        return sch.findings(facts, names, trees, previous, record, same_edition=same)
-    import gc
-
-    args = (sch, facts, names, trees, previous, record, same)
-    gc.freeze()
-    try:
-        workers = [background.start(_findings_share, *args, i, jobs) for i in range(1, jobs)]
-    finally:
-        gc.unfreeze()
-    results = [_findings_share(*args, 0, jobs)]
-    for i, worker in enumerate(workers, start=1):
-        results.append(worker.value() if worker is not None else _findings_share(*args, i, jobs))
     found = []
-    for share, mine in results:
+    for share, mine in background.in_shares(_findings_share, sch, facts, names, trees, previous, record, same,
+                                            shares=jobs):
         found.extend(share)
         if record is not None:
             record.update({k: previous[k] if v is None else v for k, v in mine.items()})
