@@ -80,6 +80,24 @@ def test_in_shares_makes_share_0_here_and_the_others_beside_and_again_here_if_th
     assert made[2][2] == here  # its child died: made here
 
 
+def _share_0_fails(seconds: float, share: int, shares: int) -> int:
+    if share == 0:
+        raise ValueError("share 0 is broken")
+    time.sleep(seconds)
+    return share
+
+
+def test_in_shares_stops_the_other_shares_when_share_0_fails():
+    """An error here (an invalid chapter, Ctrl-C) ends the call at once: the other shares' processes are stopped
+    and reaped, not left running (or blocked on a full pipe) after the caller has given up."""
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="share 0 is broken"):
+        background.in_shares(_share_0_fails, 30, shares=3)
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child of this process is left, running or as a zombie
+
+
 def test_cancel_stops_the_call_and_reaps_its_process():
     pending = background.start(_sleeps, 30)
     started = time.monotonic()

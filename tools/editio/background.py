@@ -76,9 +76,15 @@ def in_shares(function, *args, shares: int) -> list:
         pending = [start(function, *args, i, shares) for i in range(1, shares)]
     finally:
         gc.unfreeze()
-    results = [function(*args, 0, shares)]
-    for i, call in enumerate(pending, start=1):
-        results.append(call.value() if call is not None else function(*args, i, shares))
+    try:
+        results = [function(*args, 0, shares)]
+        for i, call in enumerate(pending, start=1):
+            results.append(call.value() if call is not None else function(*args, i, shares))
+    except BaseException:  # an error (or Ctrl-C) here: the other shares are not wanted any more
+        for call in pending:
+            if call is not None:
+                call.cancel()
+        raise
     return results
 
 
