@@ -87,15 +87,19 @@ def _share_0_fails(seconds: float, share: int, shares: int) -> int:
     return share
 
 
-def test_in_shares_stops_the_other_shares_when_share_0_fails():
+def test_in_shares_stops_the_other_shares_when_share_0_fails(monkeypatch):
     """An error here (an invalid chapter, Ctrl-C) ends the call at once: the other shares' processes are stopped
     and reaped, not left running (or blocked on a full pipe) after the caller has given up."""
+    started_here, real_start = [], background.start
+    monkeypatch.setattr(background, "start", lambda *a: started_here.append(real_start(*a)) or started_here[-1])
     started = time.monotonic()
     with pytest.raises(ValueError, match="share 0 is broken"):
         background.in_shares(_share_0_fails, 30, shares=3)
     assert time.monotonic() - started < 10
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child of this process is left, running or as a zombie
+    assert len(started_here) == 2
+    for pending in started_here:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pending.pid, os.WNOHANG)  # already reaped: neither running nor a zombie
 
 
 def test_cancel_stops_the_call_and_reaps_its_process():
