@@ -6,6 +6,7 @@ assert on it with XPath.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -512,9 +513,9 @@ def _site_files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-class _SideInThisProcess:
-    """Stands in for editio.background.start: the edition side runs here, with its own driver, when its result is
-    asked for (or fails, as a crashed process would)."""
+class _SharesInThisProcess:
+    """Stands in for editio.background.start: a forked share is made here, with Saxon already running, when its
+    result is asked for (or fails, as a crashed process would, and is then made again here)."""
 
     def __init__(self, fail: bool):
         self.fail, self.calls = fail, []
@@ -526,7 +527,7 @@ class _SideInThisProcess:
 
         class Pending(background.Pending):
             def result(self):
-                calls.append(function.__name__)
+                calls.append((function.__name__, args[-2:]))
                 if fail:
                     raise background.Failed("the process ended without a result")
                 return function(*args)
@@ -537,48 +538,48 @@ class _SideInThisProcess:
         return Pending(-1, -1, function, args)
 
 
-@pytest.mark.parametrize("fail", [False, True], ids=["side-by-side", "side-process-fails"])
+@pytest.mark.parametrize("fail", [False, True], ids=["shares-beside", "share-process-fails"])
 @pytest.mark.parametrize("which", ["hostile", "edition"])
-def test_chapter_pages_and_edition_pages_made_apart_give_the_same_site(tmp_path, monkeypatch, fail, which):
-    """The default split (chapter pages with site-chapters.xsl here, everything else with site-edition.xsl in a
-    forked process) makes what one process makes with site.xsl, warnings included; if the other process fails,
-    its share is made here. (The edition's chapter uses every kind of markup the drivers share out.)"""
+def test_chapters_shared_among_forked_processes_give_the_same_site(tmp_path, monkeypatch, fail, which):
+    """The default on a machine that can fork (every process a share of the chapters, this one splicing the
+    edition-wide pages) makes what one process makes, byte for byte and warnings included; a share whose
+    process fails is made here. (The edition's chapter uses every kind of markup.)"""
     import editio.html
     from editio import background
 
-    if which == "hostile":
-        src = tmp_path / "src"
-        shutil.copytree(HOSTILE, src)
-        shutil.copy(src / "chapter-hostile.xml", src / "chapter-hostile-2.xml")
-        edition = _edition(src)
-    else:
-        edition = Edition.load(REPO)
+    src = tmp_path / "src"
+    shutil.copytree(HOSTILE if which == "hostile" else REPO / "tei", src)
+    chapter = src / ("chapter-hostile.xml" if which == "hostile" else "secret-history-59.xml")
+    for n in range(2, 6):  # five chapters in two shares: 1, 3, 5 here and 2, 4 beside
+        shutil.copy(chapter, src / f"{chapter.stem}-{n}.xml")
+    edition = _edition(src)
     one = write_site(edition, tmp_path / "one", jobs=1)
-    side = _SideInThisProcess(fail)
-    monkeypatch.setattr(background, "start", side.start)
-    monkeypatch.setattr(editio.html, "SPLIT_FROM_FILES", 1)
-    split = write_site(edition, tmp_path / "split")
-    assert side.calls == ["_edition_side"]
-    assert split == one and (one or which == "edition")
-    assert _site_files(tmp_path / "split") == _site_files(tmp_path / "one")
+    shares = _SharesInThisProcess(fail)
+    monkeypatch.setattr(background, "start", shares.start)
+    monkeypatch.setattr(background, "can_fork", lambda: True)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    shared = write_site(edition, tmp_path / "shared")
+    assert shares.calls == [("_share_pages", (1, 2))]
+    assert shared == one and (one or which == "edition")
+    assert _site_files(tmp_path / "shared") == _site_files(tmp_path / "one")
 
 
 def test_editio_html_by_default_makes_the_site_one_process_makes(tmp_path):
-    """As a user runs it (a fresh process, which forks for the edition-wide pages) and with -j 1: the same bytes and
-    the same warnings."""
+    """As a user runs it (a fresh process, which forks a process per core for shares of the chapters) and with
+    -j 1: the same bytes and the same warnings."""
     import editio.html
 
     src = tmp_path / "src"
     shutil.copytree(HOSTILE, src)
-    for n in range(2, editio.html.SPLIT_FROM_FILES):
+    for n in range(2, editio.html.SHARE_FROM_CHAPTERS + 1):
         shutil.copy(src / "chapter-hostile.xml", src / f"chapter-hostile-{n}.xml")
     runs = {}
-    for name, jobs in (("split", []), ("one", ["-j", "1"])):
+    for name, jobs in (("shared", ["-j", "2"]), ("default", []), ("one", ["-j", "1"])):
         result = run_editio("html", src, "--out", tmp_path / name, *jobs)
         assert result.returncode == 0, result.stderr
         runs[name] = result.stderr.replace(str(tmp_path / name), "OUT")
-    assert "javascript" in runs["one"] and runs["split"] == runs["one"]
-    assert _site_files(tmp_path / "split") == _site_files(tmp_path / "one")
+    assert "javascript" in runs["one"] and runs["shared"] == runs["default"] == runs["one"]
+    assert _site_files(tmp_path / "shared") == _site_files(tmp_path / "one") == _site_files(tmp_path / "default")
 
 
 def test_a_chapter_named_like_an_edition_page_does_not_replace_it(tmp_path):

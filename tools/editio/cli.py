@@ -377,9 +377,8 @@ Examples:
               help="The site folder (default: OUTPUT from edition.toml, normally site/). Replaced atomically.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1); the site is still written.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Make the chapters in this many processes (worth it from a few dozen chapters). Default: from a "
-                   "few chapters on, the chapter pages in one process and the edition-wide pages beside them in "
-                   "another; -j 1: one process.")
+              help="Share the chapters among this many processes. Default: from a few chapters on, one per "
+                   "core; -j 1: one process.")
 @handle_errors
 def html(paths, out, strict, jobs):
     """The web edition: a static, offline, accessible website.

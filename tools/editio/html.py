@@ -27,7 +27,6 @@ import re
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -228,7 +227,7 @@ def _popovers_doc(register: Path | None):
     if doc is None:
         from .transform import stylesheet
 
-        doc, _ = stylesheet(_driver).run(initial_template="{urn:editio:template}popover-digest",
+        doc, _ = stylesheet(_SITE).run(initial_template="{urn:editio:template}popover-digest",
                                        params={"register": _register_doc(register)}, as_node=True)
         _xdm_cache[key] = doc
     return doc
@@ -265,32 +264,16 @@ def _collect(sheet, diagnostics: list[Diagnostic] | None, fallback: str) -> None
         diagnostics.append(Diagnostic(path or fallback, int(line) if line.isdigit() else 0, 0, WARNING, text, rule))
 
 
-#: The drivers of the web edition (see xslt/html/README.md): every mode; the chapter pages' modes; the others.
+#: The driver of the web edition (see xslt/html/README.md).
 _SITE = "html/site.xsl"
-_CHAPTERS = "html/site-chapters.xsl"
-_EDITION_SIDE = "html/site-edition.xsl"
 _MODE = "{urn:editio:mode}"
-#: The driver this process runs (see :func:`_driving`).
-_driver = _SITE
-
-
-@contextmanager
-def _driving(driver: str):
-    """Run every transformation inside with ``driver``: a process that makes only one side of the site compiles
-    only that side's modules."""
-    global _driver
-    before, _driver = _driver, driver
-    try:
-        yield
-    finally:
-        _driver = before
 
 
 def _run(mode: str, *, params: dict, diagnostics, fallback: str, xml_text: str | None = None, xdm_node=None,
          as_node=False, results_dir=None, method=None):
     from .transform import stylesheet
 
-    sheet = stylesheet(_driver)
+    sheet = stylesheet(_SITE)
     out, results = sheet.run(xml_text=xml_text, xdm_node=xdm_node, params=params, as_node=as_node,
                              results_dir=results_dir, initial_mode=_MODE + mode, method=method)
     _collect(sheet, diagnostics, fallback)
@@ -669,56 +652,50 @@ def _parse_chapter(path: Path, tree: etree._ElementTree | None = None):
     return parse_text(_marked_text(tree if tree is not None else load_xml(path), path))
 
 
-#: Fewer chapters than this are transformed in the main process even with jobs > 1: a worker costs a Python
-#: start, Saxon's and a stylesheet compile (about 0.4 s of CPU).
+#: From this many chapters `editio html` shares them among processes by default, one per core, where it can fork
+#: (:func:`editio.background.can_fork`). Each process pays for starting Saxon and compiling the stylesheets, side
+#: by side with the others; for fewer chapters one process is as fast.
+SHARE_FROM_CHAPTERS = 4
+
+#: Without fork (``jobs`` > 1 in a process that already runs Saxon), fewer chapters than this are transformed in
+#: this process: a spawned worker costs a Python start, Saxon's and a stylesheet compile (about 0.4 s of CPU).
 PARALLEL_MIN_CHAPTERS = 16
-
-#: With workers, the share of the chapters this process makes, relative to a worker's: it also makes the edition
-#: pages.
-OWN_SHARE = 0.8
-
-
-#: From this many TEI files (register included), `editio html` makes the chapter pages and the rest in two
-#: processes by default. Each pays for starting Saxon and compiling its half of the stylesheets, so for one
-#: chapter one process is faster (measured: 0.46-0.49 s against 0.50-0.64 s); from four chapters two are.
-SPLIT_FROM_FILES = 5
 
 
 def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None,
                jobs: int | None = None) -> dict[str, bytes]:
     """Every file of the site in memory: pages, assets and the TEI sources (``tei/NAME.xml``).
 
-    By default (``jobs`` None) the chapter pages are made in this process while a forked one makes the extracts
-    and the edition-wide pages (see :func:`_edition_side`), from SPLIT_FROM_FILES files on and where forking is
-    safe (:func:`editio.background.can_fork`); otherwise in one process, as with ``jobs`` 1. With ``jobs`` > 1
-    (and enough chapters) ``jobs`` processes make the chapters' extracts, pages and parts of the edition-wide
-    pages: this one and ``jobs`` - 1 workers, each owning a share of the chapters (only their pages and parts
-    travel); this one then splices the edition-wide pages together. The files are the same whichever way they
-    are made.
+    The chapters are shared among ``jobs`` processes (by default one per core, from SHARE_FROM_CHAPTERS chapters
+    on; ``jobs`` 1: this process alone). Each makes its chapters' pages and their parts of the edition-wide
+    pages (:func:`_share_pages`); this process then splices the edition-wide pages together. The others are
+    forked before Saxon starts here; where that is not safe (:func:`editio.background.can_fork`) they are
+    spawned (:class:`_ChapterWorkers`). The files are the same whichever way they are made.
     """
-    side = None
-    if jobs is None and len(edition.files) >= SPLIT_FROM_FILES:
-        from . import background
+    from . import background
 
-        side = background.start(_edition_side, edition)
-    try:
-        chapters, register, trees = _split(edition.files)
-        if side is None:
-            files = _all_pages(edition, chapters, register, trees, diagnostics, jobs or 1)
-        else:
-            files = _chapter_pages(edition, chapters, register, trees, diagnostics)
-            pages, warnings = side.value()
-            files.update(pages)
-            if diagnostics is not None:
-                diagnostics.extend(warnings)
-    except BaseException:
-        if side is not None:
-            side.cancel()
-        raise
+    chapters, register, trees = _split(edition.files)
+    jobs = _processes(jobs, len(chapters))
+    if jobs > 1 and background.can_fork():
+        files = _pages_in_forked_shares(edition, chapters, register, trees, diagnostics, jobs)
+    else:
+        files = _all_pages(edition, chapters, register, trees, diagnostics, jobs)
     files.update(static_assets())
     for path in chapters + ([register] if register else []):
         files[f"tei/{path.name}"] = path.read_bytes()
     return dict(sorted(files.items()))
+
+
+def _processes(jobs: int | None, chapters: int) -> int:
+    """How many processes make ``chapters`` chapters: ``jobs`` if given, else one per core from
+    SHARE_FROM_CHAPTERS chapters on where this process can fork, else one; never more than the chapters."""
+    from . import background
+
+    if jobs is None:
+        if chapters < SHARE_FROM_CHAPTERS or not background.can_fork():
+            return 1
+        jobs = os.cpu_count() or 1
+    return max(1, min(jobs, chapters))
 
 
 def titles_of(parts: list[str], diagnostics: list[Diagnostic] | None = None) -> list[str]:
@@ -734,45 +711,75 @@ def titles_of(parts: list[str], diagnostics: list[Diagnostic] | None = None) -> 
 def _site_context(edition: Edition, chapters: list[Path], register: Path | None, trees: dict,
                   diagnostics) -> SiteContext:
     """The site context with every chapter's title (made before any chapter is transformed)."""
-    ctx = SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
     titles = titles_of([title_xml(trees[path].getroot()) for path in chapters], diagnostics)
-    ctx.chapters.extend(ChapterInfo(stem=path.stem, title=title or path.stem, page=page_name(path.stem))
-                        for path, title in zip(chapters, titles))
-    return ctx
+    return _titled(_untitled_context(edition, chapters, register, trees), chapters, titles)
 
 
-def _chapter_pages(edition: Edition, chapters: list[Path], register: Path | None, trees: dict,
-                   diagnostics) -> dict[str, bytes]:
-    """Every chapter's page, with the chapter pages' driver alone."""
-    with _driving(_CHAPTERS):
-        ctx = _site_context(edition, chapters, register, trees, diagnostics)
-        files: dict[str, bytes] = {}
-        for path in chapters:  # one at a time: a parsed chapter is dropped as soon as its page is made
-            files.update(_page_of(_parse_chapter(path, trees.pop(path)), path, register, ctx, diagnostics))
-        return files
+def _untitled_context(edition: Edition, chapters: list[Path], register: Path | None, trees: dict) -> SiteContext:
+    """The site context before the chapters' titles are known (from edition.toml and the first chapter)."""
+    return SiteContext.from_edition(edition, [], register.stem if register else "", trees[chapters[0]])
 
 
-def _edition_side(edition: Edition) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Everything of the site but the chapter pages, the assets and the sources: the extracts, the parts and the
-    edition-wide pages, with their driver alone; and the warnings of making them. :func:`build_site` runs it in a
-    forked process beside :func:`_chapter_pages`, each compiling only its half of the stylesheets."""
+def _titled(ctx: SiteContext, chapters: list[Path], titles: list[str]) -> SiteContext:
+    """``ctx`` with ``chapters`` in order, each with its title (the file's name if it has none)."""
+    return replace(ctx, chapters=[ChapterInfo(stem=path.stem, title=title or path.stem, page=page_name(path.stem))
+                                  for path, title in zip(chapters, titles)])
+
+
+def _chapters_made(paths: list[Path], trees: dict, register: Path | None, ctx: SiteContext, note_copies: bool,
+                   diagnostics) -> tuple[dict[str, bytes], dict[Path, tuple[bytes, bytes]]]:
+    """The pages of ``paths`` and their parts of the edition-wide pages (:func:`chapter_parts`), one chapter at a
+    time: each is parsed once (from its tree in ``trees``, then dropped, or else from its file)."""
+    pages: dict[str, bytes] = {}
+    parts: dict[Path, tuple[bytes, bytes]] = {}
+    for path in paths:
+        doc = _parse_chapter(path, trees.pop(path, None))
+        pages.update(_page_of(doc, path, register, ctx, diagnostics))
+        extract = _extract_of(doc, path, diagnostics, as_node=True, header=False, note_copies=note_copies)
+        parts[path] = chapter_parts(extract, register, ctx, diagnostics)
+    return pages, parts
+
+
+def _share_pages(chapters: list[Path], register: Path | None, trees: dict, ctx: SiteContext,
+                 title_parts: list[str], note_copies: bool, share: int, shares: int):
+    """One share of the chapters, every ``shares``-th from the ``share``-th (so long and short chapters mix): their
+    pages and parts (:func:`_chapters_made`), the warnings of making them, and the site context with every
+    chapter's title (made in each share; share 0 warns about them)."""
     warnings: list[Diagnostic] = []
-    with _driving(_EDITION_SIDE):
-        chapters, register, trees = _split(edition.files)
-        ctx = _site_context(edition, chapters, register, trees, warnings)
-        note_copies = _note_copies(chapters, trees)
-        header = edition_header(chapters[0], trees[chapters[0]])
-        parts = []
-        for path in chapters:  # one at a time, as the chapter pages are
-            extract = _extract_of(_parse_chapter(path, trees.pop(path)), path, warnings, as_node=True,
-                                  header=False, note_copies=note_copies)
-            parts.append(chapter_parts(extract, register, ctx, warnings))
-        return pages_from_parts(register, parts, ctx, header, diagnostics=warnings), warnings
+    ctx = _titled(ctx, chapters, titles_of(title_parts, warnings if share == 0 else None))
+    pages, parts = _chapters_made(chapters[share::shares], trees, register, ctx, note_copies, warnings)
+    return pages, parts, warnings, ctx
+
+
+def _pages_in_forked_shares(edition: Edition, chapters: list[Path], register: Path | None, trees: dict,
+                            diagnostics, jobs: int) -> dict[str, bytes]:
+    """Every page of the site: the chapters in ``jobs`` shares, one made here and the others in processes forked
+    first (one that fails is made again here), then the edition-wide pages here. What the shares need from every
+    chapter (titles' parts, the note count, the header) is read before forking, without Saxon."""
+    from . import background
+
+    ctx = _untitled_context(edition, chapters, register, trees)
+    title_parts = [title_xml(trees[path].getroot()) for path in chapters]
+    note_copies = _note_copies(chapters, trees)
+    header = edition_header(chapters[0], trees[chapters[0]])
+    made = background.in_shares(_share_pages, chapters, register, trees, ctx, title_parts, note_copies,
+                                shares=jobs)
+    trees.clear()
+    files: dict[str, bytes] = {}
+    parts: dict[Path, tuple[bytes, bytes]] = {}
+    for pages, share_parts, warnings, ctx in made:
+        files.update(pages)
+        parts.update(share_parts)
+        if diagnostics is not None:
+            diagnostics.extend(warnings)
+    files.update(pages_from_parts(register, [parts[path] for path in chapters], ctx, header,
+                                  diagnostics=diagnostics))
+    return files
 
 
 def _all_pages(edition: Edition, chapters: list[Path], register: Path | None, trees: dict, diagnostics,
                jobs: int) -> dict[str, bytes]:
-    """Every page of the site, in this process (and ``jobs`` - 1 workers: see :func:`build_site`)."""
+    """Every page of the site, in this process (and ``jobs`` - 1 spawned workers: see :func:`build_site`)."""
     ctx = _site_context(edition, chapters, register, trees, diagnostics)
     note_copies = _note_copies(chapters, trees)
     header = edition_header(chapters[0], trees[chapters[0]])
@@ -780,16 +787,10 @@ def _all_pages(edition: Edition, chapters: list[Path], register: Path | None, tr
     if jobs > 1 and len(chapters) >= PARALLEL_MIN_CHAPTERS:
         own, shares = _shares(chapters, jobs)
         workers = _ChapterWorkers(shares)
-    files: dict[str, bytes] = {}
-    parts: dict[Path, tuple[bytes, bytes]] = {}
     try:
         if workers is not None:
             workers.start(register, ctx, note_copies)  # the workers make theirs while this process makes its own
-        for path in own:  # one at a time: each chapter is parsed once for its page, extract and parts, then dropped
-            doc = _parse_chapter(path, trees.pop(path))
-            files.update(_page_of(doc, path, register, ctx, diagnostics))
-            extract = _extract_of(doc, path, diagnostics, as_node=True, header=False, note_copies=note_copies)
-            parts[path] = chapter_parts(extract, register, ctx, diagnostics)
+        files, parts = _chapters_made(own, trees, register, ctx, note_copies, diagnostics)
         trees.clear()
         if workers is not None:
             pages, their_parts = workers.pages(diagnostics)
@@ -804,18 +805,9 @@ def _all_pages(edition: Edition, chapters: list[Path], register: Path | None, tr
 
 
 def _shares(chapters: list[Path], jobs: int) -> tuple[list[Path], list[list[Path]]]:
-    """(this process's chapters, each worker's chapters): every jobs-th chapter to each (so long and short
-    chapters mix), this process's share made smaller by OWN_SHARE."""
-    jobs = min(jobs, len(chapters))
-    per_process = len(chapters) / (jobs - 1 + OWN_SHARE)
-    own_count = min(len(chapters) - (jobs - 1), max(1, round(per_process * OWN_SHARE)))
-    owner = [i % jobs for i in range(len(chapters))]
-    extra = [i for i, o in enumerate(owner) if o == 0][own_count:]  # this process's excess, handed round
-    for k, i in enumerate(reversed(extra)):
-        owner[i] = 1 + k % (jobs - 1)
-    own = [path for path, o in zip(chapters, owner) if o == 0]
-    shares = [[path for path, o in zip(chapters, owner) if o == w] for w in range(1, jobs)]
-    return own, [share for share in shares if share]
+    """(this process's chapters, each worker's chapters): every jobs-th chapter to each, as in :func:`_share_pages`."""
+    shares = [chapters[i::jobs] for i in range(min(jobs, len(chapters)))]
+    return shares[0], shares[1:]
 
 
 class _ChapterWorkers:
@@ -894,13 +886,8 @@ def _worker_main(conn, chapters: list[Path]) -> None:
             warnings: list[Diagnostic] = []
             try:
                 _, register, ctx, note_copies = message
-                pages, made = {}, []
-                for path in chapters:
-                    doc = _parse_chapter(path)
-                    pages.update(_page_of(doc, path, register, ctx, warnings))
-                    extract = _extract_of(doc, path, warnings, as_node=True, header=False, note_copies=note_copies)
-                    made.append(chapter_parts(extract, register, ctx, warnings))
-                conn.send(("ok", (pages, made), warnings))
+                pages, made = _chapters_made(chapters, {}, register, ctx, note_copies, warnings)
+                conn.send(("ok", (pages, [made[path] for path in chapters]), warnings))
             except EditioError as exc:
                 conn.send(("error", exc, []))
             except Exception as exc:  # an editio bug: report it in the main process with its message

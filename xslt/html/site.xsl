@@ -1,8 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- Driver of the web edition: one stylesheet for every kind of output, so a process that makes all of them compiles
-     the shared modules once (Saxon-HE compiles per stylesheet and cannot load compiled ones). When two processes
-     share the work, one compiles site-chapters.xsl (chapter pages) and the other site-edition.xsl (the rest): the same
-     modules, split. editio chooses the initial mode:
+<!-- Driver of the web edition: one stylesheet for every kind of output, so a process compiles the shared modules once
+     (Saxon-HE compiles per stylesheet and cannot load compiled ones). editio chooses the initial mode:
        m:chapter-page  one TEI chapter → its HTML page (the principal result)
        m:title         <titles> of chapters' title parts → their titles, one per line (titles.xsl)
        m:extract       one TEI chapter → its extract (extract.xsl; editio asks for XML serialization)
