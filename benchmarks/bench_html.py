@@ -7,8 +7,8 @@
 
 The corpus comes from benchmarks/gen_corpus.py (copies of the edition's
 chapter with unique ids and a shared register); the corpus is timed as `editio
-html` runs by default (chapter pages in one process, the rest in a second),
-with `-j 1` (one process) and with `-j 2` (chapters shared by two processes).
+html` runs by default (the chapters shared among forked processes, one per
+core), with `-j 1` (one process) and with `-j 2` (two processes).
 Wall time is the best of --repeat runs; CPU is user + system time of that run
 including its worker processes, and peak memory its largest resident set
 (os.wait4: the usage of exactly that child and the children it waited for;
