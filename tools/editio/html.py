@@ -758,20 +758,21 @@ def _pages_in_forked_shares(edition: Edition, chapters: list[Path], register: Pa
     chapter (titles' parts, the note count, the header) is read before forking, without Saxon."""
     from . import background
 
-    ctx = _untitled_context(edition, chapters, register, trees)
+    untitled = _untitled_context(edition, chapters, register, trees)
     title_parts = [title_xml(trees[path].getroot()) for path in chapters]
     note_copies = _note_copies(chapters, trees)
     header = edition_header(chapters[0], trees[chapters[0]])
-    made = background.in_shares(_share_pages, chapters, register, trees, ctx, title_parts, note_copies,
+    made = background.in_shares(_share_pages, chapters, register, trees, untitled, title_parts, note_copies,
                                 shares=jobs)
     trees.clear()
     files: dict[str, bytes] = {}
     parts: dict[Path, tuple[bytes, bytes]] = {}
-    for pages, share_parts, warnings, ctx in made:
+    for pages, share_parts, warnings, _ in made:
         files.update(pages)
         parts.update(share_parts)
         if diagnostics is not None:
             diagnostics.extend(warnings)
+    ctx = made[0][3]  # every share's context is the same: this one was made here
     files.update(pages_from_parts(register, [parts[path] for path in chapters], ctx, header,
                                   diagnostics=diagnostics))
     return files
