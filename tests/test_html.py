@@ -6,7 +6,6 @@ assert on it with XPath.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -545,6 +544,7 @@ def test_chapters_shared_among_forked_processes_give_the_same_site(tmp_path, mon
     edition-wide pages) makes what one process makes, byte for byte and warnings included; a share whose
     process fails is made here. (The edition's chapter uses every kind of markup.)"""
     import editio.html
+    import editio.validation
     from editio import background
 
     src = tmp_path / "src"
@@ -557,7 +557,7 @@ def test_chapters_shared_among_forked_processes_give_the_same_site(tmp_path, mon
     shares = _SharesInThisProcess(fail)
     monkeypatch.setattr(background, "start", shares.start)
     monkeypatch.setattr(background, "can_fork", lambda: True)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(editio.validation, "default_jobs", lambda: 2)
     shared = write_site(edition, tmp_path / "shared")
     assert shares.calls == [("_share_pages", (1, 2))]
     assert shared == one and (one or which == "edition")

@@ -687,14 +687,16 @@ def build_site(edition: Edition, diagnostics: list[Diagnostic] | None = None,
 
 
 def _processes(jobs: int | None, chapters: int) -> int:
-    """How many processes make ``chapters`` chapters: ``jobs`` if given, else one per core from
-    SHARE_FROM_CHAPTERS chapters on where this process can fork, else one; never more than the chapters."""
+    """How many processes make ``chapters`` chapters: ``jobs`` if given, else one per core (as validation and
+    build count them) from SHARE_FROM_CHAPTERS chapters on where this process can fork, else one; never more
+    than the chapters."""
     from . import background
+    from .validation import default_jobs
 
     if jobs is None:
         if chapters < SHARE_FROM_CHAPTERS or not background.can_fork():
             return 1
-        jobs = os.cpu_count() or 1
+        jobs = default_jobs()
     return max(1, min(jobs, chapters))
 
 
