@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -745,3 +749,42 @@ def test_the_notes_lead_and_the_timeline_follow_the_chapters_counts(tmp_path):
     rows = site.html["timeline.html"].xpath("//ol[@class='timeline']/li")
     assert [r.xpath("string(.//time/@datetime)") for r in rows] == ["1936-09-01"]
     assert "2 notes: 1 editorial notes, 1 historical notes" in " ".join(site.html["notes.html"].text_content().split())
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc to see the share processes")
+def test_ctrl_c_while_shares_are_made_keeps_the_old_site_and_leaves_no_process(tmp_path):
+    """Ctrl-C (SIGINT to editio alone, as when a parent tool forwards it) while the forked shares run: exit 130,
+    the previous site as it was, and the share processes stopped with the run, not left working."""
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(REPO / "tei" / "register.xml", src)
+    for n in range(1, 41):  # enough chapters that the shares take a few seconds
+        shutil.copy(REPO / "tei" / "secret-history-59.xml", src / f"ch-{n:02d}.xml")
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("the previous site", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "editio", "html", str(src), "--out", str(out), "-j", "2"],
+                            cwd=REPO, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (shares := _children(proc.pid)):
+            assert proc.poll() is None and time.monotonic() < deadline, "no share process was forked"
+            time.sleep(0.02)
+        time.sleep(0.3)  # the shares are transforming
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert (out / "index.html").read_text(encoding="utf-8") == "the previous site"
+    for pid in shares:
+        assert not Path(f"/proc/{pid}").exists(), f"share process {pid} outlived the run"
