@@ -856,9 +856,9 @@ class _ChapterWorkers:
         """The chapter pages asked for by :meth:`start`, and the chapters' parts (:func:`chapter_parts`)."""
         files: dict[str, bytes] = {}
         parts: dict[Path, tuple[bytes, bytes]] = {}
-        for share, (pages, made) in zip(self.shares, self._results(diagnostics)):
+        for pages, made in self._results(diagnostics):
             files.update(pages)
-            parts.update(zip(share, made))
+            parts.update(made)
         return files, parts
 
     def close(self) -> None:
@@ -889,8 +889,7 @@ def _worker_main(conn, chapters: list[Path]) -> None:
             warnings: list[Diagnostic] = []
             try:
                 _, register, ctx, note_copies = message
-                pages, made = _chapters_made(chapters, {}, register, ctx, note_copies, warnings)
-                conn.send(("ok", (pages, [made[path] for path in chapters]), warnings))
+                conn.send(("ok", _chapters_made(chapters, {}, register, ctx, note_copies, warnings), warnings))
             except EditioError as exc:
                 conn.send(("error", exc, []))
             except Exception as exc:  # an editio bug: report it in the main process with its message
@@ -906,7 +905,7 @@ def write_site(edition: Edition, out_dir: Path | None = None, jobs: int | None =
 
     The site is written into a temporary folder beside ``out_dir`` and swapped
     in only when complete, so any failure leaves the previous site as it was.
-    ``jobs``: how many processes make the pages (see :func:`build_site`; by default two, where possible).
+    ``jobs``: how many processes make the pages (see :func:`build_site`; by default one per core, where possible).
     """
     out_dir = Path(out_dir or edition.config.output_dir).resolve()
     diagnostics: list[Diagnostic] = []
