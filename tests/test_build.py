@@ -593,7 +593,7 @@ def _chapters_for_titles() -> list[Path]:
 
 @pytest.mark.parametrize("path", _chapters_for_titles(), ids=lambda p: p.name)
 def test_a_chapter_title_is_the_one_its_extract_and_page_show(path):
-    assert buildmod.chapter_title(path) == _extract_title(path)
+    assert buildmod.chapter_titles([(path, None)]) == [_extract_title(path)]
 
 
 def test_many_chapters_titles_in_one_run_are_each_its_own(tmp_path):
@@ -616,7 +616,7 @@ def test_many_chapters_titles_in_one_run_are_each_its_own(tmp_path):
 def test_a_chapter_title_follows_the_head_or_the_header(tmp_path, old, new, title):
     path = tmp_path / "chapter.xml"
     path.write_text((SAMPLE / "chapter-1.xml").read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    assert buildmod.chapter_title(path) == title == _extract_title(path)
+    assert buildmod.chapter_titles([(path, None)]) == [title] == [_extract_title(path)]
 
 
 def test_a_rebuild_validates_only_the_changed_chapter_again(edition, monkeypatch):

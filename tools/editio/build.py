@@ -440,11 +440,6 @@ def _html_module():
     return html
 
 
-def chapter_title(path: Path) -> str:
-    """A chapter's title as the web edition shows it (from its title parts alone: far cheaper than its extract)."""
-    return chapter_titles([(path, None)])[0]
-
-
 def chapter_titles(chapters: list[tuple[Path, str | None]]) -> list[str]:
     """The titles of chapters given as (path, what the title is made from (:func:`editio.edition.title_xml`) or
     None), in one Saxon run."""
