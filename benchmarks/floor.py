@@ -7,7 +7,7 @@
 The whole processes run the editio this Python has installed (installed, its
 modules are byte-compiled, as a user's are), in the edition's folder.
 
-Three measurements, for deciding where time can still be won:
+Four measurements, for deciding where time can still be won:
 
 1. **Start-up ladder**, whole processes, best of --repeat: the interpreter
    alone; `editio --help`; importing what `editio html` needs besides (lxml,
@@ -17,7 +17,10 @@ Three measurements, for deciding where time can still be won:
 2. **The first garbage collection**: in a fresh process, after compiling,
    the edition's chapter page made 12 times; the run that takes Saxon's first
    collection stands out from the others.
-3. **Per chapter**, in one process, CPU time of the calling thread (Saxon runs
+3. **Two cores**: the same chapters made whole in one process alone, then in
+   two processes side by side, five times. The CPU time each takes shows how
+   much of a second core a second process gets.
+4. **Per chapter**, in one process, CPU time of the calling thread (Saxon runs
    and collects its garbage there) over generated chapters: Saxon parsing the
    line-marked chapter; two stand-in stylesheets that do the least a chapter
    page could do (an identity copy to HTML, and a walk that turns every element
@@ -115,6 +118,40 @@ def first_collection(runs: int, env: dict) -> list[float]:
     return json.loads(out)
 
 
+#: In a fresh process: make the first N chapters of the edition in the current folder whole (page, extract, parts)
+#: and print the CPU seconds that took.
+CHAPTERS_MADE = """
+import sys, time
+from pathlib import Path
+from editio import html
+from editio.edition import Edition
+edition = Edition.load(Path("."))
+chapters, register, trees = html._split(edition.files)
+ctx = html._site_context(edition, chapters, register, trees, [])
+html._chapters_made(chapters[:3], dict(trees), register, ctx, False, [])
+start = time.thread_time()
+html._chapters_made(chapters[:int(sys.argv[1])], trees, register, ctx, False, [])
+print(time.thread_time() - start)
+"""
+
+
+def side_by_side(corpus: Path, chapters: int, rounds: int, env: dict) -> list[tuple[float, list[float]]]:
+    """For each round: the CPU seconds of making ``chapters`` chapters in one process alone, and in each of two
+    processes running at the same time (on an idle two-core machine the three figures would be equal)."""
+    import subprocess
+
+    def start():
+        return subprocess.Popen([sys.executable, "-c", CHAPTERS_MADE, str(chapters)], cwd=corpus, env=env,
+                                stdout=subprocess.PIPE, text=True)
+
+    results = []
+    for _ in range(rounds):
+        alone = float(start().communicate()[0])
+        pair = [start(), start()]
+        results.append((alone, [float(proc.communicate()[0]) for proc in pair]))
+    return results
+
+
 def per_chapter(corpus: Path, count: int, work: Path) -> dict[str, list[float]]:
     """CPU ms of each step for each of ``count`` chapters (after a warm-up that takes the first collections)."""
     from editio import html, transform
@@ -179,7 +216,13 @@ def main() -> None:
               f"page's code); the slowest of the others by {min(spikes):.0f}–{max(spikes):.0f} ms (Saxon's first "
               "garbage collection). Every process pays both once.")
 
-        steps = per_chapter(generate(args.chapters, work / "corpus"), args.chapters, work)
+        corpus = generate(args.chapters, work / "corpus")
+        print(f"\n{args.chapters} chapters made whole (page, extract, parts), CPU s, one process alone and then "
+              "two side by side:\n")
+        for alone, pair in side_by_side(corpus, args.chapters, 5, env):
+            print(f"    alone {alone:.2f}   side by side {pair[0]:.2f} and {pair[1]:.2f}")
+
+        steps = per_chapter(corpus, args.chapters, work)
         rows = [(name, f"{min(ms):.1f}", f"{statistics.median(ms):.1f}") for name, ms in steps.items()]
         print(f"\nPer chapter, CPU ms of this thread, {args.chapters} generated chapters:\n")
         print(table(rows, ("step", "min", "median")))
