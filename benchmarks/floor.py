@@ -4,8 +4,9 @@
     python benchmarks/floor.py                      # the edition's chapter and 40 generated chapters
     python benchmarks/floor.py --repeat 9 --chapters 80
 
-The whole processes run the editio this Python has installed (installed, its
-modules are byte-compiled, as a user's are), in the edition's folder.
+The start-up ladder runs the editio this Python has installed (installed, its
+modules are byte-compiled, as a user's are), in the edition's folder; the
+other measurements time transformations only, with this checkout's editio.
 
 Four measurements, for deciding where time can still be won:
 
@@ -13,7 +14,8 @@ Four measurements, for deciding where time can still be won:
    alone; `editio --help`; importing what `editio html` needs besides (lxml,
    saxonche); starting Saxon (its processor and an empty stylesheet);
    compiling the web edition's `site.xsl`; and the real `editio html` of the
-   edition's chapter. Each rung does what the one above it does and more.
+   edition's chapter. Each rung adds to the one above it; the last is the real
+   command.
 2. **The first garbage collection**: in a fresh process, after compiling,
    the edition's chapter page made 12 times; the run that takes Saxon's first
    collection stands out from the others.
@@ -68,7 +70,7 @@ def start_up_ladder(repeat: int, work: Path, env: dict) -> list[tuple]:
     empty = work / "empty.xsl"
     empty.write_text(EMPTY, encoding="utf-8")
     py = sys.executable
-    start_saxon = ("from editio import transform; transform.Stylesheet(transform.Path(%r))" % str(empty))
+    start_saxon = "from editio import transform; transform.Stylesheet(%r)" % str(empty)
     imports = "import editio.cli, editio.html, saxonche"
     rungs = [
         ("Python, nothing imported", [py, "-c", "pass"]),
@@ -81,88 +83,96 @@ def start_up_ladder(repeat: int, work: Path, env: dict) -> list[tuple]:
     rows = []
     for label, cmd in rungs:
         runs = [measure(cmd, cwd=ROOT, env=env) for _ in range(repeat)]
-        if any(r[3] != 0 for r in runs):
-            raise SystemExit(f"{label}: exit code {runs[0][3]}")
+        failed = [r[3] for r in runs if r[3] != 0]
+        if failed:
+            raise SystemExit(f"{label}: exit code {failed[0]}")
         wall, cpu, _, _ = min(runs, key=lambda r: r[0])
         rows.append((label, wall, cpu, statistics.median(r[0] for r in runs)))
     return rows
 
 
-#: In a fresh process: compile site.xsl, then make the edition's chapter page again and again (CPU ms of each).
-FIRST_COLLECTION = """
-import json, sys, time
-from pathlib import Path
-from editio import html, transform
-from editio.edition import Edition
-edition = Edition.load(Path("."))
-chapters, register, trees = html._split(edition.files)
-ctx = html._site_context(edition, chapters, register, trees, [])
-doc = html._parse_chapter(chapters[0], trees[chapters[0]])
-times = []
-for _ in range(int(sys.argv[1])):
+def _edition(folder: Path):
+    """(chapters, register, trees, site context) of the edition in ``folder``, as `editio html` prepares them."""
+    from editio import html
+    from editio.edition import Edition
+
+    edition = Edition.load(folder)
+    chapters, register, trees = html._split(edition.files)
+    return chapters, register, trees, html._site_context(edition, chapters, register, trees, [])
+
+
+def _pages_again(runs: int) -> list[float]:
+    """(In a fresh process.) CPU ms of each of ``runs`` pages of the first chapter here, made one after another."""
+    from editio import html
+
+    chapters, register, trees, ctx = _edition(Path("."))
+    doc = html._parse_chapter(chapters[0], trees[chapters[0]])
+    times = []
+    for _ in range(runs):
+        start = time.thread_time()
+        html._page_of(doc, chapters[0], register, ctx, [])
+        times.append(1000 * (time.thread_time() - start))
+    return times
+
+
+def _chapters_whole(count: int) -> float:
+    """(In a fresh process.) CPU s of making the first ``count`` chapters here whole (page, extract, parts), after
+    three made to warm up."""
+    from editio import html
+
+    chapters, register, trees, ctx = _edition(Path("."))
+    html._chapters_made(chapters[:3], dict(trees), register, ctx, False, [])
     start = time.thread_time()
-    html._page_of(doc, chapters[0], register, ctx, [])
-    times.append(1000 * (time.thread_time() - start))
-print(json.dumps(times))
-"""
+    html._chapters_made(chapters[:count], trees, register, ctx, False, [])
+    return time.thread_time() - start
+
+
+#: What ``floor.py --child NAME N`` runs and prints (as JSON): measurements that need a fresh process.
+CHILDREN = {"pages-again": _pages_again, "chapters-whole": _chapters_whole}
+
+
+def _child(name: str, n: int, cwd: Path, env: dict):
+    """Start ``floor.py --child name n`` in ``cwd``; its output is read with :func:`_answer`."""
+    import subprocess
+
+    return subprocess.Popen([sys.executable, __file__, "--child", name, str(n)], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, text=True)
+
+
+def _answer(proc):
+    import json
+
+    out, _ = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(proc.args[1:])}: exit code {proc.returncode}")
+    return json.loads(out)
 
 
 def first_collection(runs: int, env: dict) -> list[float]:
     """CPU ms of ``runs`` pages of the edition's chapter made one after another in a fresh process: the run that
     takes the first garbage collection of Saxon's heap stands out."""
-    import json
-    import subprocess
-
-    out = subprocess.run([sys.executable, "-c", FIRST_COLLECTION, str(runs)], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True).stdout
-    return json.loads(out)
-
-
-#: In a fresh process: make the first N chapters of the edition in the current folder whole (page, extract, parts)
-#: and print the CPU seconds that took.
-CHAPTERS_MADE = """
-import sys, time
-from pathlib import Path
-from editio import html
-from editio.edition import Edition
-edition = Edition.load(Path("."))
-chapters, register, trees = html._split(edition.files)
-ctx = html._site_context(edition, chapters, register, trees, [])
-html._chapters_made(chapters[:3], dict(trees), register, ctx, False, [])
-start = time.thread_time()
-html._chapters_made(chapters[:int(sys.argv[1])], trees, register, ctx, False, [])
-print(time.thread_time() - start)
-"""
+    return _answer(_child("pages-again", runs, ROOT, env))
 
 
 def side_by_side(corpus: Path, chapters: int, rounds: int, env: dict) -> list[tuple[float, list[float]]]:
     """For each round: the CPU seconds of making ``chapters`` chapters in one process alone, and in each of two
     processes running at the same time (on an idle two-core machine the three figures would be equal)."""
-    import subprocess
-
-    def start():
-        return subprocess.Popen([sys.executable, "-c", CHAPTERS_MADE, str(chapters)], cwd=corpus, env=env,
-                                stdout=subprocess.PIPE, text=True)
-
     results = []
     for _ in range(rounds):
-        alone = float(start().communicate()[0])
-        pair = [start(), start()]
-        results.append((alone, [float(proc.communicate()[0]) for proc in pair]))
+        alone = _answer(_child("chapters-whole", chapters, corpus, env))
+        pair = [_child("chapters-whole", chapters, corpus, env) for _ in range(2)]
+        results.append((alone, [_answer(proc) for proc in pair]))
     return results
 
 
 def per_chapter(corpus: Path, count: int, work: Path) -> dict[str, list[float]]:
     """CPU ms of each step for each of ``count`` chapters (after a warm-up that takes the first collections)."""
     from editio import html, transform
-    from editio.edition import Edition
 
     stand_ins = work / "stand-ins.xsl"
     stand_ins.write_text(STAND_INS, encoding="utf-8")
-    edition = Edition.load(corpus)
-    chapters, register, trees = html._split(edition.files)
+    chapters, register, trees, ctx = _edition(corpus)
     chapters = chapters[:count]
-    ctx = html._site_context(edition, chapters, register, trees, [])
     cheap = transform.Stylesheet(stand_ins)
     transform.stylesheet(html._SITE)
     steps: dict[str, list[float]] = {name: [] for name in
@@ -193,7 +203,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7, help="runs of each start-up rung (the best is shown)")
     ap.add_argument("--chapters", type=int, default=40, help="generated chapters timed one by one")
+    ap.add_argument("--child", nargs=2, metavar=("NAME", "N"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        import json
+
+        print(json.dumps(CHILDREN[args.child[0]](int(args.child[1]))))
+        return
     env = dict(os.environ, SOURCE_DATE_EPOCH="1764288000")
     work = Path(tempfile.mkdtemp(prefix="editio-floor-"))
     try:
